@@ -1,0 +1,99 @@
+"""Argument checks shared by every public function: clear `ValueError`s that name the
+argument and show the offending value, raised before any work starts."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def _show(value: object) -> str:
+    text = np.array2string(np.asarray(value), threshold=8, precision=4) if not isinstance(
+        value, str) else repr(value)
+    return text if len(text) < 200 else text[:200] + "..."
+
+
+def finite_array(name: str, value: object, *, ndim: int | None = None) -> np.ndarray:
+    """`value` as a float64 array with no NaN/Inf (and `ndim` dimensions if given)."""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a numeric array, got {_show(value)}") from err
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        where = np.argwhere(bad)[0].tolist()
+        raise ValueError(
+            f"{name} must be finite, got {arr[tuple(where)]} at index {where} "
+            f"({int(bad.sum())} non-finite entries)"
+        )
+    return arr
+
+
+def positive(name: str, value: object, *, allow_array: bool = False) -> float | np.ndarray:
+    """A finite, strictly positive number (or 1-D array of them if `allow_array`)."""
+    if allow_array and np.ndim(value) > 0:
+        arr = finite_array(name, value, ndim=1)
+        if (arr <= 0).any():
+            raise ValueError(f"{name} must be > 0, got {_show(arr)}")
+        return arr
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | np.number):
+        if np.ndim(value) == 0 and isinstance(np.asarray(value).item(), numbers.Real):
+            value = np.asarray(value).item()
+        else:
+            raise ValueError(f"{name} must be a positive number, got {_show(value)}")
+    value = float(value)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value}")
+    return value
+
+
+def integer(name: str, value: object, *, minimum: int) -> int:
+    """An integer >= `minimum` (floats that are not whole numbers are refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral | np.integer):
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {_show(value)}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return int(value)
+
+
+def design(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    """The regression data: `X` of shape (N, d), `y` of shape (N,), both finite."""
+    X = finite_array("X", X, ndim=2)
+    y = finite_array("y", y, ndim=1)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"X and y must have the same number of rows, got X.shape={X.shape} "
+            f"and y.shape={y.shape}"
+        )
+    return X, y
+
+
+def init_shape(w0: object, d: int) -> np.ndarray:
+    """The initialisation shape `w0`: d positive finite entries (default all ones)."""
+    if w0 is None:
+        return np.ones(d)
+    w0 = finite_array("w0", w0, ndim=1)
+    if w0.shape != (d,):
+        raise ValueError(f"w0 must have length d={d}, got shape {w0.shape}")
+    if (w0 <= 0).any():
+        i = int(np.argmax(w0 <= 0))
+        raise ValueError(f"w0 must have positive entries (no zeros), got w0[{i}]={w0[i]}")
+    return w0
+
+
+def feasible(X: np.ndarray, y: np.ndarray, *, rtol: float = 1e-9) -> None:
+    """Refuse an infeasible system: X beta = y must have an exact solution."""
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    resid = np.linalg.norm(X @ coef - y)
+    scale = max(np.linalg.norm(y), np.finfo(float).tiny)
+    if resid > rtol * scale:
+        raise ValueError(
+            f"X beta = y has no exact solution (least-squares residual {resid:.3e}, "
+            f"relative {resid / scale:.3e}; X.shape={X.shape}): gradient flow does not "
+            "interpolate, so its limit is not the minimiser of the implicit bias"
+        )

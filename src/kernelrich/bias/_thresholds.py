@@ -1,0 +1,44 @@
+"""Theorem 2 of Woodworth et al. (2020): how small (large) alpha must be for the flow's
+limit to be within a factor (1 + eps) of the min-l1 (min-l2) solution, for w0 = 1, D = 2."""
+
+from __future__ import annotations
+
+import numpy as np
+from jaxtyping import Float
+
+from .. import _validate
+from ._references import min_l1, min_l2
+
+
+def _eps(eps, d: int) -> float:
+    eps = _validate.positive("eps", eps)
+    if eps >= d:
+        raise ValueError(f"eps must satisfy 0 < eps < d = {d}, got {eps}")
+    return eps
+
+
+def rich_alpha_threshold(eps: float, X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"],
+                         *, log: bool = False) -> float:
+    """alpha_rich(eps) = min{(2 (1 + eps) ||beta_l1||_1)^(-(2 + eps) / (2 eps)),
+    exp(-d / (eps ||beta_l1||_1))}: any alpha <= alpha_rich gives
+    ||beta_alpha||_1 <= (1 + eps) ||beta_l1||_1  (Theorem 2).
+
+    The threshold is exponentially small; with `log=True` its natural log is returned
+    (it underflows to 0 in floating point when d / (eps ||beta_l1||_1) > 745).
+    """
+    X, y = _validate.design(X, y)
+    eps = _eps(eps, X.shape[1])
+    l1 = float(np.abs(min_l1(X, y)).sum())
+    log_alpha = min(-(2 + eps) / (2 * eps) * np.log(2 * (1 + eps) * l1),
+                    -X.shape[1] / (eps * l1))
+    return log_alpha if log else float(np.exp(log_alpha))
+
+
+def kernel_alpha_threshold(eps: float, X: Float[np.ndarray, "N d"],
+                           y: Float[np.ndarray, " N"]) -> float:
+    """alpha_kernel(eps) = sqrt(2 (1 + eps) (1 + 2 / eps) ||beta_l2||_2): any alpha >= it
+    gives ||beta_alpha||_2^2 <= (1 + eps) ||beta_l2||_2^2  (Theorem 2)."""
+    X, y = _validate.design(X, y)
+    eps = _eps(eps, X.shape[1])
+    l2 = float(np.linalg.norm(min_l2(X, y)))
+    return float(np.sqrt(2 * (1 + eps) * (1 + 2 / eps) * l2))

@@ -1,0 +1,237 @@
+"""The `kernelrich` command line: list, run, check and reproduce the papers' experiments.
+
+Heavy imports (JAX, matplotlib, pyarrow) happen inside the commands so that `--help` is fast.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+if TYPE_CHECKING:
+    from .experiments import CheckResult, Experiment
+    from .report import ReportExperiment, ReportSection
+
+app = typer.Typer(
+    name="kernelrich",
+    help="Reproduce the figures and check the theorems of the kernel / rich regime papers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+_Quick = Annotated[bool, typer.Option("--quick/--full", help="Quick (small) or full grids.")]
+_Out = Annotated[Path, typer.Option("--out", help="Output directory (store and report).")]
+_Progress = Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bars.")]
+
+
+def _out() -> Console:
+    return Console()
+
+
+def _err() -> Console:
+    return Console(stderr=True)
+
+
+def _catalog():
+    from . import catalog
+
+    return catalog
+
+
+def _paper_title(key: str) -> str:
+    return getattr(_catalog(), "PAPERS", {}).get(key, key)
+
+
+def _select(names: list[str] | None) -> list[Experiment]:
+    """The named experiments in the given order (all when `names` is empty); exit 2 if unknown."""
+    known = _catalog().experiments()
+    if not names:
+        return list(known.values())
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        valid = ", ".join(known) or "(none)"
+        _err().print(f"[red]Unknown experiment(s): {', '.join(unknown)}.[/] Valid names: {valid}")
+        raise typer.Exit(2)
+    return [known[n] for n in dict.fromkeys(names)]
+
+
+def _count_points(exp: Experiment, quick: bool) -> str:
+    try:
+        return str(len(exp.points(quick)))
+    except Exception as e:
+        return f"error: {type(e).__name__}"
+
+
+@app.command("list")
+def list_experiments() -> None:
+    """List the experiments: name, paper, title, claim and grid sizes."""
+    table = RichTable(title="kernelrich experiments", show_lines=True)
+    for column in ("name", "paper", "title", "claim", "quick", "full"):
+        table.add_column(column, overflow="fold")
+    for exp in _catalog().experiments().values():
+        quick, full = _count_points(exp, True), _count_points(exp, False)
+        table.add_row(exp.name, exp.paper, exp.title, exp.claim, quick, full)
+    _out().print(table)
+
+
+def _run_one(exp: Experiment, quick: bool, out: Path, progress: bool) -> ReportExperiment:
+    """Run `exp`, write its tidy table (CSV, Parquet) and figures under `out/report`."""
+    from .experiments import Store, run_experiment
+    from .report import ReportExperiment
+
+    start = time.perf_counter()
+    store = Store(out / ".kernelrich" / "store")
+    summary = run_experiment(exp, quick=quick, store=store, progress=progress)
+    summary.table.to_csv(out / "report" / "tables" / f"{exp.name}.csv")
+    summary.table.to_parquet(out / "report" / "tables" / f"{exp.name}.parquet")
+    failures = [f"point {config}: {error}" for config, error in summary.failed]
+    figures = _guarded(failures, "plot", _plot, exp, summary.table, out, quick) or []
+    tables = _guarded(failures, "tables", exp.tables, summary.table, quick) if exp.tables else []
+    _print_run(exp, summary, failures)
+    return ReportExperiment(
+        title=exp.title,
+        claim=exp.claim,
+        figures=list(figures),
+        tables=list(tables or []),
+        wall_time_s=time.perf_counter() - start,
+        n_points=summary.computed + summary.skipped + len(summary.failed),
+        n_failed=len(summary.failed),
+        failures=failures,
+        name=exp.name,
+    )
+
+
+def _plot(exp: Experiment, table: Any, out: Path, quick: bool) -> list:
+    if exp.plot is None:
+        return []
+    from .plotting import paper_style
+
+    with paper_style():
+        return exp.plot(table, out / "report" / "figures" / exp.name, quick)
+
+
+def _guarded(failures: list[str], what: str, fn, *args) -> Any:
+    """`fn(*args)`, or `None` with the error appended to `failures` if it raises."""
+    try:
+        return fn(*args)
+    except Exception as e:
+        failures.append(f"{what} raised {type(e).__name__}: {e}")
+        return None
+
+
+def _print_run(exp: Experiment, summary: Any, failures: list[str]) -> None:
+    status = "[red]FAILED[/]" if failures else "[green]ok[/]"
+    _out().print(
+        f"{status} [bold]{exp.name}[/]: {summary.computed} computed, {summary.skipped} skipped, "
+        f"{len(summary.failed)} failed ({summary.wall_time_s:.1f} s)"
+    )
+    for failure in failures:
+        _out().print(f"  {failure}", style="red", markup=False, soft_wrap=True)
+
+
+@app.command()
+def run(
+    names: Annotated[list[str], typer.Argument(help="Experiment names (see `kernelrich list`).")],
+    quick: _Quick = True,
+    out: _Out = Path("."),
+    progress: _Progress = True,
+) -> None:
+    """Run the named experiments; write tables and figures under OUT/report. Exit 1 on failures."""
+    experiments = _select(names)
+    results = [_run_one(exp, quick, out, progress) for exp in experiments]
+    if any(r.failures for r in results):
+        raise typer.Exit(1)
+
+
+def _print_checks(results: list[CheckResult]) -> None:
+    table = RichTable(title="Theorem checks")
+    for column in ("theorem", "instance", "quantity", "measured error", "tolerance", "verdict"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        verdict = "[green]PASS[/]" if r.passed else "[red]FAIL[/]"
+        table.add_row(
+            r.theorem, r.instance, r.quantity, f"{r.error:.3e}", f"{r.tolerance:.3e}", verdict
+        )
+    _out().print(table)
+    for r in results:
+        if not r.passed and r.detail:
+            _out().print(f"FAIL {r.theorem} ({r.instance}): {r.detail}", markup=False)
+    passed = sum(r.passed for r in results)
+    _out().print(f"{passed}/{len(results)} checks passed")
+
+
+@app.command()
+def check(
+    paper: Annotated[str | None, typer.Option(help="Only the checks of this paper key.")] = None,
+    progress: _Progress = True,
+) -> None:
+    """Run the theorem checks and print their verdicts. Exit 1 if any fails."""
+    from .experiments import run_checks
+
+    checks = _catalog().checks()
+    if paper is not None:
+        papers = list(dict.fromkeys(c.paper for c in checks))
+        checks = [c for c in checks if c.paper == paper]
+        if not checks:
+            _err().print(f"[red]No checks for paper {paper!r}.[/] Papers: {', '.join(papers)}")
+            raise typer.Exit(2)
+    results = run_checks(checks, progress=progress)
+    _print_checks(results)
+    if not all(r.passed for r in results):
+        raise typer.Exit(1)
+
+
+def _sections(
+    experiments: list[Experiment], results: list[ReportExperiment], checks: list[CheckResult]
+) -> list[ReportSection]:
+    """One section per paper key: the catalog's PAPERS order, then order of appearance."""
+    from .report import ReportSection
+
+    keys = [e.paper for e in experiments] + [c.paper for c in checks]
+    papers = list(getattr(_catalog(), "PAPERS", {}))
+    ordered = [k for k in papers if k in keys] + list(dict.fromkeys(keys))
+    return [
+        ReportSection(
+            paper_key=key,
+            paper_title=_paper_title(key),
+            experiments=[r for e, r in zip(experiments, results, strict=True) if e.paper == key],
+        )
+        for key in dict.fromkeys(ordered)
+    ]
+
+
+@app.command()
+def reproduce(
+    quick: _Quick = True,
+    out: _Out = Path("."),
+    only: Annotated[
+        list[str] | None, typer.Option(help="Only this experiment (repeatable).")
+    ] = None,
+    progress: _Progress = True,
+) -> None:
+    """Run every experiment and check; write OUT/report/index.html. Exit 1 on any failure."""
+    from .experiments import collect_provenance, run_checks
+    from .report import write_report
+
+    start = time.perf_counter()
+    experiments = _select(only)
+    results = [_run_one(exp, quick, out, progress) for exp in experiments]
+    checks = run_checks(_catalog().checks(), progress=progress)
+    _print_checks(checks)
+    wall = time.perf_counter() - start
+    provenance = {"mode": "quick" if quick else "full", "total wall time (s)": round(wall, 2)}
+    path = write_report(
+        out / "report" / "index.html",
+        _sections(experiments, results, checks),
+        checks,
+        provenance | collect_provenance(),
+    )
+    _out().print(f"Report: {path.resolve()}  (total wall time {wall:.1f} s)", soft_wrap=True)
+    if any(r.failures for r in results) or not all(c.passed for c in checks):
+        raise typer.Exit(1)

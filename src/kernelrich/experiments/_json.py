@@ -1,0 +1,59 @@
+"""JSON conversion shared by the store and the runner: configs and results are plain JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert `value` to plain JSON types (dict, list, str, int, float, bool, None).
+
+    NumPy and JAX scalars become Python scalars, arrays become nested lists, tuples become
+    lists. Mapping keys must be strings.
+
+    **Arguments:**
+
+    - `value`: a config or a result of `Experiment.compute`.
+
+    **Returns:**
+
+    The same data in plain JSON types.
+
+    **Raises:**
+
+    `TypeError` for anything that has no JSON form (with the offending type in the message).
+    """
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, Mapping):
+        return _mapping_to_jsonable(value)
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if hasattr(value, "__array__"):
+        return np.asarray(value).tolist()
+    raise TypeError(f"not JSON-able: {type(value).__name__} ({value!r:.80})")
+
+
+def _mapping_to_jsonable(value: Mapping) -> dict[str, Any]:
+    out = {}
+    for k, v in value.items():
+        if not isinstance(k, str):
+            raise TypeError(f"JSON object keys must be str, got {type(k).__name__} ({k!r})")
+        out[k] = to_jsonable(v)
+    return out
+
+
+def canonical_json(value: Any) -> str:
+    """The canonical JSON text of `value`: sorted keys, no whitespace, ASCII only.
+
+    Two configs that differ only in dict order have the same canonical text.
+    """
+    return json.dumps(to_jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=True)

@@ -1,0 +1,74 @@
+"""Where and with what a result was computed: versions, machine, git state."""
+
+from __future__ import annotations
+
+import functools
+import platform
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+_GIT_TIMEOUT_S = 2.0
+
+
+def collect_provenance() -> dict[str, Any]:
+    """The environment of this process, recorded with every result.
+
+    **Returns:**
+
+    A JSON-able dict: kernelrich, Python, JAX and NumPy versions, the JAX x64 flag, default
+    backend and device, git commit of the kernelrich checkout and whether the package's sources
+    differ from it (`None` when not a git checkout or git is absent), hostname and platform.
+    Computed once per process.
+    """
+    return dict(_environment())
+
+
+@functools.cache
+def _environment() -> tuple[tuple[str, Any], ...]:
+    import jax
+    import numpy as np
+
+    import kernelrich
+
+    commit, dirty = _git_state(Path(kernelrich.__file__).resolve().parent)
+    info = {
+        "kernelrich": kernelrich.__version__,
+        "python": platform.python_version(),
+        "jax": jax.__version__,
+        "numpy": np.__version__,
+        "jax_enable_x64": bool(jax.config.jax_enable_x64),
+        "jax_backend": jax.default_backend(),
+        "jax_device": str(jax.devices()[0]),
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "hostname": socket.gethostname(),
+        "platform": platform.platform(),
+        "argv": " ".join(sys.argv),
+    }
+    return tuple(info.items())
+
+
+def _git_state(where: Path) -> tuple[str | None, bool | None]:
+    commit = _git(where, "rev-parse", "HEAD")
+    if commit is None:
+        return None, None
+    status = _git(where, "status", "--porcelain", "--", ".")  # the package's own sources
+    return commit, (None if status is None else bool(status))
+
+
+def _git(where: Path, *args: str) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", *args],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            timeout=_GIT_TIMEOUT_S,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip()

@@ -1,0 +1,52 @@
+"""What the report shows: one section per paper, its experiments' figures and tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..experiments import Figure
+
+
+@dataclass(frozen=True)
+class ReportExperiment:
+    """One experiment as the report shows it.
+
+    **Arguments:**
+
+    - `title`: the experiment's title.
+    - `claim`: what the figure shows / what the paper claims.
+    - `figures`: the saved figures (their PNGs are embedded).
+    - `tables`: `(title, rows)` pairs shown as HTML tables.
+    - `wall_time_s`: wall time of the run (and plotting).
+    - `n_points`: grid points of the run.
+    - `n_failed`: points whose compute failed.
+    - `failures`: error messages (failed points, a plot that raised, ...).
+    - `name`: the experiment's name (anchor and provenance footer).
+    """
+
+    title: str
+    claim: str
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    wall_time_s: float = 0.0
+    n_points: int = 0
+    n_failed: int = 0
+    failures: list[str] = field(default_factory=list)
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One paper's section of the report.
+
+    **Arguments:**
+
+    - `paper_key`: the key shared with `Experiment.paper` and `CheckResult.paper`.
+    - `paper_title`: the paper's full title.
+    - `experiments`: its experiments, in order.
+    """
+
+    paper_key: str
+    paper_title: str
+    experiments: list[ReportExperiment] = field(default_factory=list)
