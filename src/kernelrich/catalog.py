@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+from types import ModuleType
 
-if TYPE_CHECKING:
-    from .experiments import Check, Experiment
+from .experiments import Check, Experiment
+
+# Paper modules under kernelrich.papers, in the order of the spec's sections.
+_PAPERS = ["woodworth2020"]
+
+
+def _modules() -> list[ModuleType]:
+    return [importlib.import_module(f"kernelrich.papers.{name}") for name in _PAPERS]
+
+
+def papers() -> dict[str, str]:
+    """Paper key -> full title, in the spec's order."""
+    return {m.KEY: m.TITLE for m in _modules()}
 
 
 def experiments() -> dict[str, Experiment]:
     """All experiments by name, in the spec's order (paper by paper)."""
-    return {}
+    return {e.name: e for m in _modules() for e in m.EXPERIMENTS}
 
 
 def checks() -> list[Check]:
     """All theorem checks, in the spec's order."""
-    return []
+    return [c for m in _modules() for c in m.CHECKS]
+
+
+def __getattr__(name: str):
+    if name == "PAPERS":  # read by the CLI and the report
+        return papers()
+    raise AttributeError(name)

@@ -207,7 +207,7 @@ def flow_limit(
     *,
     tol: float = 1e-12,
     max_iter: int = 200,
-) -> Float[np.ndarray, "d"] | Float[np.ndarray, "K d"]:
+) -> Float[np.ndarray, " d"] | Float[np.ndarray, "K d"]:
     """The limit beta_{alpha, w0}^infty of gradient flow on the depth-D diagonal network.
 
     Woodworth et al. (2020), Theorem 1 (D = 2) and Theorem 3 (D >= 3): the limit is
