@@ -86,8 +86,9 @@ def init_shape(w0: object, d: int) -> np.ndarray:
     return w0
 
 
-def feasible(X: np.ndarray, y: np.ndarray, *, rtol: float = 1e-9) -> None:
-    """Refuse an infeasible system: X beta = y must have an exact solution."""
+def feasible(X: np.ndarray, y: np.ndarray, *, rtol: float = 1e-9) -> np.ndarray:
+    """Refuse an infeasible system: X beta = y must have an exact solution. Returns the
+    minimum-norm solution (LAPACK least squares), which callers may reuse."""
     coef, *_ = np.linalg.lstsq(X, y, rcond=None)
     resid = np.linalg.norm(X @ coef - y)
     scale = max(np.linalg.norm(y), np.finfo(float).tiny)
@@ -97,3 +98,4 @@ def feasible(X: np.ndarray, y: np.ndarray, *, rtol: float = 1e-9) -> None:
             f"relative {resid / scale:.3e}; X.shape={X.shape}): gradient flow does not "
             "interpolate, so its limit is not the minimiser of the implicit bias"
         )
+    return coef

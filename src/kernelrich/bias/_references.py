@@ -14,8 +14,7 @@ def min_l2(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"]) -> Float[np.
     """argmin ||beta||_2 s.t. X beta = y (the alpha -> infinity limit), by LAPACK's
     minimum-norm least squares."""
     X, y = _validate.design(X, y)
-    _validate.feasible(X, y)
-    return np.linalg.lstsq(X, y, rcond=None)[0]
+    return _validate.feasible(X, y)
 
 
 def min_l1(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"]) -> Float[np.ndarray, " d"]:

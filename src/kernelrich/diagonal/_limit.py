@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 import scipy.linalg.blas
+import threadpoolctl
 from jaxtyping import Float
 
 from .. import _validate
@@ -35,6 +36,7 @@ class _Point:
     beta: np.ndarray
     t: np.ndarray  # grad Q(beta) = X^T nu at the solution
     slope: np.ndarray  # d beta / d t there
+    hessian: np.ndarray  # X diag(slope) X^T at (or one Newton step before) the solution
     iterations: int
 
 
@@ -76,30 +78,42 @@ class _Problem:
         with np.errstate(divide="ignore"):
             return float(np.min(np.where(dt != 0, room / np.abs(dt), np.inf)))
 
-    def _dual_newton(self, nu, log_a) -> tuple[np.ndarray, int]:
+    def _dual_newton(self, nu, log_a) -> tuple[_Point, bool]:
+        """Damped Newton on the dual from nu. Returns the last point and whether beta has
+        converged to `tol` (a full step that moved beta by less than tol, relatively)."""
         X, y, depth = self.X, self.y, self.depth
+        M = None
         for it in range(self.max_iter):
             t = X.T @ nu
             beta = _links.beta_of_dual(t, log_a, depth)
+            slope_t = _links.beta_slope_of_dual(t, log_a, depth)
             grad = X @ beta - y
-            if np.linalg.norm(grad) <= self.tol * self.y_norm:
-                return nu, it
-            direction = -_solve_spd(self.hessian(_links.beta_slope_of_dual(t, log_a, depth)),
-                                    grad)
-            slope = grad @ direction  # = -(Newton decrement)^2 < 0
+            if np.linalg.norm(grad) <= self.tol * self.y_norm and M is not None:
+                return _Point(nu, beta, t, slope_t, M, it), True
+            M = self.hessian(slope_t)
+            direction = -_solve_spd(M, grad)
+            decrease = grad @ direction  # = -(Newton decrement)^2 < 0
             phi = self._phi(nu, log_a)
-            if -slope <= 1e-14 * (abs(phi) + 1):
-                return nu, it  # at the dual's floating-point floor: polish in (beta, nu)
+            if -decrease <= 1e-14 * (abs(phi) + 1):
+                break  # at the dual's floating-point floor: polish in (beta, nu)
             step = min(1.0, 0.99 * self._max_step(nu, direction, log_a))
             for _ in range(60):  # Armijo backtracking, inside the domain
                 trial = nu + step * direction
-                if self._phi(trial, log_a) <= phi + 0.25 * step * slope + 1e-13 * (abs(phi) + 1):
+                if self._phi(trial, log_a) <= phi + 0.25 * step * decrease + 1e-13 * (
+                        abs(phi) + 1):
                     break
                 step /= 2
             else:
-                return nu, it
+                break
             nu = trial
-        return nu, self.max_iter
+            d_beta = slope_t * (X.T @ (step * direction))  # to first order
+            if step == 1.0 and np.linalg.norm(d_beta) <= self.tol * np.linalg.norm(beta):
+                t = X.T @ nu
+                return _Point(nu, _links.beta_of_dual(t, log_a, depth), t,
+                              _links.beta_slope_of_dual(t, log_a, depth), M, it + 1), True
+        t = X.T @ nu
+        return _Point(nu, _links.beta_of_dual(t, log_a, depth), t,
+                      _links.beta_slope_of_dual(t, log_a, depth), M, it + 1), False
 
     def _polish(self, nu, beta, log_a, max_iter: int) -> tuple[_Point | None, float]:
         """Primal-dual Newton on the KKT system from (nu, beta).
@@ -109,17 +123,19 @@ class _Problem:
         1e-9 (the floating-point floor of an ill-conditioned KKT system).
         """
         X, y = self.X, self.y
-        last, iterations = np.inf, 0
+        last, iterations, last_M = np.inf, 0, None
         while iterations < max_iter:
             iterations += 1
             t, slope = _links.dual_of_beta(beta, log_a, self.depth)
             r = t - X.T @ nu
             M, rhs = self.hessian(slope), (y - X @ beta) + X @ (slope * r)
+            if last_M is None:
+                last_M = M
             if not (np.all(np.isfinite(M)) and np.all(np.isfinite(rhs))):
                 return None, np.inf
             d_nu = _solve_spd(M, rhs)
             d_beta = slope * (X.T @ d_nu - r)
-            beta, nu = beta + d_beta, nu + d_nu
+            beta, nu, last_M = beta + d_beta, nu + d_nu, M
             if not (np.all(np.isfinite(beta)) and np.all(np.isfinite(nu))):
                 return None, np.inf
             rel = np.linalg.norm(d_beta) / max(np.linalg.norm(beta), 1e-300)
@@ -127,7 +143,7 @@ class _Problem:
                 break
             last = rel
         t, slope = _links.dual_of_beta(beta, log_a, self.depth)
-        return _Point(nu, beta, t, slope, iterations), rel
+        return _Point(nu, beta, t, slope, last_M, iterations), rel
 
     def solve(self, log_alpha: float, start: _Point | None = None, d_log_alpha: float = 0.0
               ) -> _Point:
@@ -139,9 +155,10 @@ class _Problem:
             predicted = self.predict(start, d_log_alpha)
             nu = start.nu + min(1.0, 0.9 * self._max_step(start.nu, predicted - start.nu,
                                                            log_a)) * (predicted - start.nu)
-        nu, n_dual = self._dual_newton(nu, log_a)
-        beta = _links.beta_of_dual(self.X.T @ nu, log_a, self.depth)
-        point, rel = self._polish(nu, beta, log_a, max_iter=self.max_iter)
+        dual, converged = self._dual_newton(nu, log_a)
+        if converged and self.depth == 2:
+            return dual  # the sinh link is well conditioned: the dual answer is accurate
+        point, rel = self._polish(dual.nu, dual.beta, log_a, max_iter=self.max_iter)
         if (point is None or rel > max(self.tol, 1e-9)) and start is not None:
             # Where nu cannot resolve 1 - |z| (D >= 3, alpha^(D-2) below ~1e-20), start the
             # primal-dual iteration from the previous beta instead: deep in the rich regime
@@ -155,8 +172,8 @@ class _Problem:
                    f"; alpha^(D-2) = {np.exp((self.depth - 2) * log_alpha):.1e}: below about "
                    "1e-20 the gap 1 - |z| of the h_D link is not representable in float64")
             )
-        return _Point(point.nu, point.beta, point.t, point.slope,
-                      n_dual + point.iterations)
+        return _Point(point.nu, point.beta, point.t, point.slope, point.hessian,
+                      dual.iterations + point.iterations)
 
     def predict(self, point: _Point, d_log_alpha: float) -> np.ndarray:
         """nu at log(alpha) + d_log_alpha, to first order in the scaled variable
@@ -167,7 +184,7 @@ class _Problem:
         """
         k = self.depth - 2
         partial = self.depth * point.beta + k * point.t * point.slope
-        d_nu = -_solve_spd(self.hessian(point.slope), self.X @ partial)
+        d_nu = -_solve_spd(point.hessian, self.X @ partial)
         return np.exp(-k * d_log_alpha) * (point.nu + d_log_alpha * (d_nu + k * point.nu))
 
 
@@ -177,13 +194,12 @@ def _alphas(alpha) -> tuple[np.ndarray, bool]:
     return _validate.positive("alpha", alpha, allow_array=True), False
 
 
-def _path(log_alphas: np.ndarray, X: np.ndarray, y: np.ndarray, max_gap: float = 2 * np.log(10)
+def _path(log_alphas: np.ndarray, beta_l2: np.ndarray, max_gap: float = 2 * np.log(10)
           ) -> list[tuple[float, int]]:
     """The continuation path, from large to small alpha: the requested log-alphas (with their
     index) plus unreturned stepping stones (index -1), so that consecutive points are at
     most a factor 100 apart and the path starts where Newton from nu = 0 converges
     (alpha^2 above the size of the min-l2 solution: the nearly quadratic kernel regime)."""
-    beta_l2 = np.linalg.lstsq(X, y, rcond=None)[0]
     start = max(log_alphas.max(), 0.5 * np.log(max(np.abs(beta_l2).max(), 1e-300)) + np.log(10))
     path, current = [], start
     if start > log_alphas.max():
@@ -233,14 +249,17 @@ def flow_limit(
     w0 = _validate.init_shape(w0, X.shape[1])
     tol = _validate.positive("tol", tol)
     max_iter = _validate.integer("max_iter", max_iter, minimum=1)
-    _validate.feasible(X, y)
-
-    problem = _Problem(X, y, depth, w0, tol, max_iter)
-    out = np.empty((len(alphas), X.shape[1]))
-    point, previous = None, None
-    for log_alpha, k in _path(np.log(alphas), X, y):
-        point = problem.solve(log_alpha, point, 0.0 if previous is None else log_alpha - previous)
-        previous = log_alpha
-        if k >= 0:
-            out[k] = point.beta
+    # The linear algebra is N x N and N x d: BLAS threads only cost (they spin when the cores
+    # are shared: 10-100x slowdowns measured on 2 busy cores), so it runs single-threaded.
+    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
+        beta_l2 = _validate.feasible(X, y)
+        problem = _Problem(X, y, depth, w0, tol, max_iter)
+        out = np.empty((len(alphas), X.shape[1]))
+        point, previous = None, None
+        for log_alpha, k in _path(np.log(alphas), beta_l2):
+            point = problem.solve(log_alpha, point,
+                                  0.0 if previous is None else log_alpha - previous)
+            previous = log_alpha
+            if k >= 0:
+                out[k] = point.beta
     return out[0] if scalar else out
