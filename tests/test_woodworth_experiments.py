@@ -57,3 +57,9 @@ def test_every_experiment_runs_and_plots(tmp_path, monkeypatch):
         figures = exp.plot(Table(summary.table.rows), tmp_path / exp.name, True)
         assert figures and all(f.png.exists() and f.pdf.exists() for f in figures)
         assert all("quick mode" in f.caption for f in figures)
+
+
+@pytest.mark.parametrize("check", woodworth2020.CHECKS, ids=lambda c: f"{c.theorem}: {c.instance}")
+def test_theorem_checks_pass(check):
+    result = check.run()
+    assert result.passed, (result.quantity, result.error, result.tolerance, result.detail)

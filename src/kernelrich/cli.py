@@ -31,7 +31,9 @@ _Progress = Annotated[bool, typer.Option("--progress/--no-progress", help="Progr
 
 
 def _out() -> Console:
-    return Console()
+    console = Console()
+    # Piped or captured output (CI logs) gets 80 columns by default: too narrow for the tables.
+    return console if console.is_terminal else Console(width=140)
 
 
 def _err() -> Console:

@@ -3,6 +3,13 @@
 The gradient flow from w_+ = w_- = alpha * w0 on the square loss
 L(w) = sum_n (<beta(w), x_n> - y_n)^2 is computed exactly: its limit by Newton on an
 N-dimensional dual (`flow_limit`), its trajectory by an N-dimensional ODE
+(`gradient_flow`). `parameter_flow` integrates the 2d-dimensional parameter ODE as an
+independent check, and `gradient_descent` runs plain GD.
 """
 
+from ._descent import GDResult as GDResult
+from ._descent import gradient_descent as gradient_descent
+from ._flow import FlowPath as FlowPath
+from ._flow import gradient_flow as gradient_flow
+from ._flow import parameter_flow as parameter_flow
 from ._limit import flow_limit as flow_limit
