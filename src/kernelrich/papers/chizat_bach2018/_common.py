@@ -1,0 +1,28 @@
+"""Helpers shared by the Chizat & Bach (2018) experiments."""
+
+from __future__ import annotations
+
+import jax
+import numpy as np
+
+KEY = "chizat_bach2018"
+
+
+def keys(seed: int, count: int) -> list[jax.Array]:
+    """`count` independent JAX keys from the config's seed (the only randomness)."""
+    return list(jax.random.split(jax.random.key(seed), count))
+
+
+def log_indices(length: int, count: int) -> np.ndarray:
+    """About `count` indices into range(length), log-spaced, always with 0 and length - 1."""
+    raw = np.unique(np.round(np.geomspace(1, length, count)).astype(int) - 1)
+    return np.unique(np.concatenate([[0], raw, [length - 1]]))
+
+
+def mode(quick: bool) -> str:
+    return "quick mode" if quick else "full mode"
+
+
+def rounded(array, digits: int = 6) -> list:
+    """A nested list with `digits` significant digits (smaller JSON records)."""
+    return np.vectorize(lambda v: float(f"{v:.{digits}g}"))(np.asarray(array)).tolist()
