@@ -4,4 +4,6 @@
 set -euo pipefail
 source "$(dirname "$0")/_setup.sh" test
 ruff check src tests bench
+# Two pytest workers on two cores: one BLAS thread each (more threads only spin).
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 python -m pytest -n 2 -p no:cacheprovider "$@"

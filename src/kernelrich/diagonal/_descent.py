@@ -140,6 +140,7 @@ def gradient_descent(
     step, steps, loss, stop_loss, chunk = _options(step, steps, loss, stop_loss, chunk)
 
     scale = 1.0 if loss == "sum" else 1.0 / len(y)
+    X, y = jnp.asarray(X), jnp.asarray(y)
     w = jnp.asarray(np.stack([alpha * w0, alpha * w0]))
     value, g = jax.value_and_grad(_loss)(w, X, y, scale, depth)
     state = (w, g, jnp.asarray(stop_loss is not None and bool(value < stop_loss)))

@@ -44,7 +44,7 @@ class FlowPath:
     - `nu`: the dual variable nu(t) = -kappa int_0^t r, shape (T, N) (shape (T, 0) from
       `parameter_flow`, which does not track it).
     - `loss`: L(t) = sum_n (<beta(t), x_n> - y_n)^2, shape (T,).
-    - `num_steps`: accepted solver steps.
+    - `num_steps`: solver steps taken (accepted and rejected; at most `max_steps`).
     - `method`: how the path was computed, with the solver tolerances.
     """
 
@@ -110,8 +110,8 @@ def _solve(field, y0, args, times, rtol, atol, max_steps):
     return sol.ys, sol.stats["num_steps"], failed, hit_max
 
 
-@functools.partial(jax.jit, static_argnames=("depth", "rtol", "atol", "max_steps"))
-def _reduced(X, y, log_a, times, *, depth, rtol, atol, max_steps):
+@functools.partial(jax.jit, static_argnames=("depth", "max_steps"))
+def _reduced(X, y, log_a, times, rtol, atol, *, depth, max_steps):
     rate = kappa(depth)
 
     def field(t, nu, args):
@@ -121,8 +121,8 @@ def _reduced(X, y, log_a, times, *, depth, rtol, atol, max_steps):
     return _solve(field, jnp.zeros(len(y)), (X, y, log_a), times, rtol, atol, max_steps)
 
 
-@functools.partial(jax.jit, static_argnames=("depth", "rtol", "atol", "max_steps"))
-def _parameters(X, y, a, times, *, depth, rtol, atol, max_steps):
+@functools.partial(jax.jit, static_argnames=("depth", "max_steps"))
+def _parameters(X, y, a, times, rtol, atol, *, depth, max_steps):
     def loss(w, X, y):
         r = X @ (w[0] ** depth - w[1] ** depth) - y
         return jnp.sum(r * r)
@@ -141,7 +141,7 @@ def _run(solver, X, y, init, times, depth, rtol, atol, max_steps, what):
     if times[-1] == 0:
         return None, 0
     ys, num_steps, failed, hit_max = solver(
-        X, y, init, _pad(times), depth=depth, rtol=rtol, atol=atol, max_steps=max_steps
+        X, y, init, _pad(times), rtol, atol, depth=depth, max_steps=max_steps
     )
     if bool(failed):
         why = f"max_steps={max_steps} reached" if bool(hit_max) else "the solver failed"

@@ -1,0 +1,102 @@
+"""Approximation by the first n functions of a fixed basis, the comparison of Barron 1993 §X:
+for any fixed n-term linear basis the worst case over Gamma_C is at least of order
+(C / d) (1 / n)^(1 / d), while n sigmoidal units reach C / sqrt(n) in every dimension.
+
+The basis is the tensor-product Legendre polynomials P_k1(x_1 / r) ... P_kd(x_d / r) in
+graded order (total degree, then lexicographic), the constant first; the coefficients are
+the least-squares projection in L2(mu).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import eval_legendre
+
+from .. import _validate
+from ._network import evaluate, probabilities, radius_of, samples
+
+
+def graded_indices(d: int, count: int) -> np.ndarray:
+    """The first `count` multi-indices of N^d in graded order: `(count, d)` integers."""
+    d = _validate.integer("d", d, minimum=1)
+    count = _validate.integer("count", count, minimum=1)
+    out: list[tuple[int, ...]] = []
+    degree = 0
+    while len(out) < count:
+        for index in _compositions(degree, d):
+            out.append(index)
+            if len(out) == count:
+                break
+        degree += 1
+    return np.array(out, dtype=int)
+
+
+def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
+    """Every (k_1, ..., k_parts) >= 0 with sum `total`, k_1 descending first."""
+    if parts == 1:
+        yield (total,)
+        return
+    for first in range(total, -1, -1):
+        for rest in _compositions(total - first, parts - 1):
+            yield (first, *rest)
+
+
+def legendre_features(X: np.ndarray, indices: np.ndarray, radius: float) -> np.ndarray:
+    """The `(N, len(indices))` design matrix prod_j P_{k_j}(x_j / r), orthonormal on [-r, r]^d."""
+    Z = X / radius
+    top = int(indices.max())
+    table = np.stack([np.sqrt(2 * k + 1) * eval_legendre(k, Z) for k in range(top + 1)])
+    cols = np.ones((X.shape[0], indices.shape[0]))
+    for j in range(X.shape[1]):
+        cols *= table[indices[:, j], :, j].T
+    return cols
+
+
+@dataclass(frozen=True)
+class BasisResult:
+    """Errors ||f - P_n f||^2 in L2(mu) of the projection on the first n + 1 basis functions
+    (the constant and n more, to match n units plus c_0), for each requested n."""
+
+    n: np.ndarray
+    errors: np.ndarray
+    max_degree: np.ndarray
+
+
+def fixed_basis_approximation(f: Callable, X, n_values, *, weights=None,
+                              radius: float | None = None) -> BasisResult:
+    """Best L2(mu) approximation by the first n + 1 tensor Legendre polynomials (Barron 1993, §X).
+
+    **Arguments:**
+
+    - `f`: the target, `(N, d)` points to `(N,)` values (or a `Target`).
+    - `X`: `(N, d)` samples; mu is their empirical measure (weighted by `weights`).
+    - `n_values`: the sizes n >= 1 (each < N, so that the fit is not interpolation).
+    - `radius`: the cube [-r, r]^d of the Legendre basis (default max |x_i|).
+
+    **Returns:**
+
+    A `BasisResult` with one error per n and the largest total degree used.
+    """
+    X = samples(X)
+    y, _ = evaluate(f, X)
+    n_values = np.array([_validate.integer("n_values", k, minimum=1)
+                         for k in np.atleast_1d(n_values).tolist()])
+    if n_values.max() >= X.shape[0]:
+        raise ValueError(f"n_values must be < N={X.shape[0]} (no interpolation), got "
+                         f"max {n_values.max()}")
+    w = probabilities(weights, X.shape[0])
+    r = radius_of(X, radius)
+    indices = graded_indices(X.shape[1], int(n_values.max()) + 1)
+    sw = np.sqrt(w)
+    Phi = legendre_features(X, indices, r) * sw[:, None]
+    target = y * sw
+    errors, degrees = [], []
+    for k in n_values:
+        coef, *_ = np.linalg.lstsq(Phi[:, : k + 1], target, rcond=None)
+        res = target - Phi[:, : k + 1] @ coef
+        errors.append(float(res @ res))
+        degrees.append(int(indices[: k + 1].sum(axis=1).max()))
+    return BasisResult(n_values, np.array(errors), np.array(degrees))

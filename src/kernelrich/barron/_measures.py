@@ -1,0 +1,30 @@
+"""The probability measures mu of the experiments: samples on the ball B_r (Barron 1993, §III)."""
+
+from __future__ import annotations
+
+import numpy as np
+from jaxtyping import Float
+
+from .. import _validate
+
+
+def uniform_ball(N: int, d: int, radius: float = 1.0, *, seed: int) -> Float[np.ndarray, "N d"]:
+    """N points uniform on the ball B_r = {x in R^d : |x| <= r}.
+
+    **Arguments:**
+
+    - `N`, `d`: sample size and dimension (>= 1).
+    - `radius`: r > 0.
+    - `seed`: the only source of randomness.
+
+    **Returns:**
+
+    An `(N, d)` array: direction uniform on the sphere, radius r U^(1/d).
+    """
+    N = _validate.integer("N", N, minimum=1)
+    d = _validate.integer("d", d, minimum=1)
+    radius = _validate.positive("radius", radius)
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((N, d))
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    return radius * z * rng.uniform(size=(N, 1)) ** (1 / d)
