@@ -6,7 +6,7 @@
 2. The reduced N-dimensional flow ODE (`gradient_flow`) vs the generic diffrax solve of the
    2d-dimensional parameter ODE (`parameter_flow`), same times and tolerances.
 
-Run: `.venv/bin/python bench/bench_diagonal.py [--quick] [--markdown]`.
+Run: `.venv/bin/python bench/bench_diagonal.py [--quick] [--only limit|trajectory]`.
 """
 
 from __future__ import annotations
@@ -107,16 +107,15 @@ def reduced_vs_parameter(d, N, console):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (d=200, N=40)")
+    parser.add_argument("--only", choices=["limit", "trajectory"], help="run one part only")
     args = parser.parse_args()
     console = Console(width=140)
     console.print(f"kernelrich {kernelrich.__version__}, numpy {np.__version__}, "
                   f"{platform.processor() or platform.machine()}, float64")
-    if args.quick:
-        limit_vs_gd(200, 40, 10, console)
-        reduced_vs_parameter(50, 10, console)
-    else:
-        limit_vs_gd(1000, 100, 20, console)
-        reduced_vs_parameter(200, 40, console)
+    if args.only != "trajectory":
+        limit_vs_gd(*((200, 40, 10) if args.quick else (1000, 100, 20)), console)
+    if args.only != "limit":
+        reduced_vs_parameter(*((50, 10) if args.quick else (200, 40)), console)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import numpy as np
 from jaxtyping import Float
 
 from .. import _validate
+from .._progress import progress_bar
 
 
 @dataclass(frozen=True)
@@ -78,22 +79,6 @@ def _options(step, steps, loss, stop_loss, chunk) -> tuple:
     return step, steps, loss, stop_loss, chunk
 
 
-def _bar(total: int, enabled: bool):
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn(),
-               TimeRemainingColumn())
-    return Progress(*columns, disable=not enabled)
-
-
 def gradient_descent(
     X: Float[np.ndarray, "N d"],
     y: Float[np.ndarray, " N"],
@@ -147,8 +132,7 @@ def gradient_descent(
     threshold = -np.inf if stop_loss is None else stop_loss
     losses: list[np.ndarray] = []
     done = 0
-    with _bar(steps, progress) as bar:
-        task = bar.add_task("gradient descent", total=steps, loss="-")
+    with progress_bar("gradient descent", steps, progress, show_loss=True) as update:
         while done < steps and not bool(state[2]):
             state, (values, ran) = _chunk(state, X, y, scale, step, steps - done, threshold,
                                           depth=depth, chunk=chunk)
@@ -156,7 +140,7 @@ def gradient_descent(
             _check_finite(values, done, step)
             losses.append(values)
             done += len(values)
-            bar.update(task, completed=done, loss=f"{values[-1]:.3e}" if len(values) else "-")
+            update(completed=done, loss=f"{values[-1]:.3e}" if len(values) else "-")
     losses = np.concatenate(losses) if losses else np.zeros(0)
     w = np.asarray(state[0])
     converged = None if stop_loss is None else bool(state[2])

@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from ._progress import progress_bar
+from .._progress import progress_bar
 
 
 @dataclass(frozen=True)

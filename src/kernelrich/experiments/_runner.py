@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from .._progress import progress_bar
 from ._executor import Executor, SerialExecutor
 from ._json import to_jsonable
-from ._progress import progress_bar
 from ._provenance import collect_provenance
 from ._spec import Experiment
 from ._store import Store
