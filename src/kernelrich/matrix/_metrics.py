@@ -1,0 +1,50 @@
+"""Scalar summaries of a recovered matrix (Arora et al. 2019, section 3)."""
+
+from __future__ import annotations
+
+import numpy as np
+from jaxtyping import Float
+
+from .. import _validate
+
+
+def effective_rank(W: Float[np.ndarray, "n1 n2"]) -> float:
+    """exp(H(p)) with p = sigma / sum(sigma), the entropy of the normalised singular values
+    (Roy and Vetterli 2007; Arora et al. 2019, Figure 2). k equal nonzero singular values
+    give exactly k; the zero matrix is refused."""
+    W = _validate.finite_array("W", W, ndim=2)
+    s = np.linalg.svd(W, compute_uv=False)
+    if s.sum() <= 0:
+        raise ValueError("W must not be the zero matrix (its effective rank is undefined)")
+    p = s / s.sum()
+    p = p[p > 0]
+    return float(np.exp(-np.sum(p * np.log(p))))
+
+
+def reconstruction_error(W: Float[np.ndarray, "n1 n2"], truth: Float[np.ndarray, "n1 n2"]
+                         ) -> float:
+    """The mean over all n1 n2 entries of (W - W*)^2 (Arora et al. 2019, section 3: the
+    test error over observed and unobserved entries alike)."""
+    W, truth = _pair(W, truth)
+    return float(np.mean((W - truth) ** 2))
+
+
+def relative_error(W: Float[np.ndarray, "n1 n2"], truth: Float[np.ndarray, "n1 n2"]
+                   ) -> float:
+    """||W - W*||_F / ||W*||_F (Gunasekar et al. 2017, Figure 1)."""
+    W, truth = _pair(W, truth)
+    return float(np.linalg.norm(W - truth) / np.linalg.norm(truth))
+
+
+def nuclear_norm(W: Float[np.ndarray, "n1 n2"]) -> float:
+    """||W||_* = sum of the singular values."""
+    return float(np.linalg.svd(_validate.finite_array("W", W, ndim=2), compute_uv=False).sum())
+
+
+def _pair(W, truth):
+    W = _validate.finite_array("W", W, ndim=2)
+    truth = _validate.finite_array("truth", truth, ndim=2)
+    if W.shape != truth.shape:
+        raise ValueError(f"W and truth must have the same shape, got {W.shape} and "
+                         f"{truth.shape}")
+    return W, truth
