@@ -99,3 +99,20 @@ def feasible(X: np.ndarray, y: np.ndarray, *, rtol: float = 1e-9) -> np.ndarray:
             "interpolate, so its limit is not the minimiser of the implicit bias"
         )
     return coef
+
+
+def choice(name: str, value: object, options: tuple[str, ...]) -> str:
+    """One of the allowed strings `options`."""
+    if value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}, got {value!r}")
+    return value
+
+
+def descent_options(step: object, steps: object, loss: object, stop_loss: object,
+                    chunk: object) -> tuple[float, int, str, float | None, int]:
+    """The arguments every chunked gradient-descent loop takes: step > 0, steps >= 1,
+    loss "sum" or "mean", stop_loss > 0 or None, chunk >= 1."""
+    return (positive("step", step), integer("steps", steps, minimum=1),
+            choice("loss", loss, ("sum", "mean")),
+            None if stop_loss is None else positive("stop_loss", stop_loss),
+            integer("chunk", chunk, minimum=1))

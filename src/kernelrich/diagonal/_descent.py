@@ -68,17 +68,6 @@ def _chunk(state, X, y, scale, step, active, stop_loss, *, depth, chunk):
     return jax.lax.scan(body, state, jnp.arange(chunk))
 
 
-def _options(step, steps, loss, stop_loss, chunk) -> tuple:
-    step = _validate.positive("step", step)
-    steps = _validate.integer("steps", steps, minimum=1)
-    if loss not in ("sum", "mean"):
-        raise ValueError(f"loss must be 'sum' or 'mean', got {loss!r}")
-    if stop_loss is not None:
-        stop_loss = _validate.positive("stop_loss", stop_loss)
-    chunk = _validate.integer("chunk", chunk, minimum=1)
-    return step, steps, loss, stop_loss, chunk
-
-
 def gradient_descent(
     X: Float[np.ndarray, "N d"],
     y: Float[np.ndarray, " N"],
@@ -122,7 +111,8 @@ def gradient_descent(
     alpha = _validate.positive("alpha", alpha)
     depth = _validate.integer("depth", depth, minimum=2)
     w0 = _validate.init_shape(w0, X.shape[1])
-    step, steps, loss, stop_loss, chunk = _options(step, steps, loss, stop_loss, chunk)
+    step, steps, loss, stop_loss, chunk = _validate.descent_options(step, steps, loss, stop_loss,
+                                                                    chunk)
 
     scale = 1.0 if loss == "sum" else 1.0 / len(y)
     X, y = jnp.asarray(X), jnp.asarray(y)

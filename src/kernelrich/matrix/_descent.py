@@ -153,16 +153,10 @@ def _options(problem, model, step, steps, loss, stop_loss, chunk, top, optimizer
     if tuple(model.matrix().shape) != tuple(problem.shape):
         raise ValueError(f"model must have the problem's shape {tuple(problem.shape)}, got "
                          f"{tuple(model.matrix().shape)}")
-    step = _validate.positive("step", step)
-    steps = _validate.integer("steps", steps, minimum=1)
-    if loss not in ("sum", "mean"):
-        raise ValueError(f"loss must be 'sum' or 'mean', got {loss!r}")
-    if stop_loss is not None:
-        stop_loss = _validate.positive("stop_loss", stop_loss)
-    chunk = _validate.integer("chunk", chunk, minimum=1)
+    step, steps, loss, stop_loss, chunk = _validate.descent_options(step, steps, loss, stop_loss,
+                                                                    chunk)
     top = _validate.integer("top", top, minimum=1)
-    if optimizer not in ("gd", "group_rmsprop"):
-        raise ValueError(f"optimizer must be 'gd' or 'group_rmsprop', got {optimizer!r}")
+    _validate.choice("optimizer", optimizer, ("gd", "group_rmsprop"))
     decay = _validate.positive("decay", decay)
     if decay >= 1:
         raise ValueError(f"decay must be in (0, 1), got {decay}")
