@@ -1,0 +1,120 @@
+"""The empirical NTK Theta(x, x') = J(x) J(x')^T of any model `apply(params, x)`.
+
+Strategies (all only public JAX API, all batched over inputs so memory stays bounded):
+- `"jacobian"`: per-example Jacobians by reverse mode, contracted leaf by leaf.
+- `"ntvp"`: NTK-vector products: the rows of J(x') (a vjp per output) pushed through a jvp of
+  the model on the x batch, Theta e_j = J (J^T e_j); J(x) is never formed.
+- `"structured"`: for `MLP` models, per-layer Grams of activations and backward signals
+  (`kernelrich.ntk._structured`), no Jacobian at all.
+"""
+
+from __future__ import annotations
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _validate
+from . import _inputs
+from ._blocks import BUDGET, block_gram
+from ._network import MLP, apply_mlp
+from ._structured import structured_ntk
+
+METHODS = ("auto", "jacobian", "ntvp", "structured")
+OUTPUTS = ("trace", "mean", "full")
+
+
+def empirical_ntk(
+    apply, params, X1, X2=None, *, method: str = "auto", outputs: str = "trace",
+    batch_size: int | None = None,
+) -> np.ndarray:
+    """The empirical neural tangent kernel of `apply` at `params` (Jacot et al. 2018, eq. 3).
+
+    **Arguments:**
+
+    - `apply`: `apply(params, X)` maps a batch (N, d) to (N,) or (N, O) outputs.
+    - `params`: any pytree; its inexact-array leaves are the trained parameters. An `MLP`
+      with `apply=apply_mlp` (or `MLP.__call__`) may use the structured route.
+    - `X1`, `X2`: inputs (n1, d), (n2, d) of one dtype; `X2=None` means X1 (symmetric).
+    - `method`: `"auto"` (structured for an `MLP`, else `"jacobian"`), `"jacobian"`,
+      `"ntvp"` or `"structured"`.
+    - `outputs`: `"trace"` (sum over outputs, shape (n1, n2)), `"mean"` (trace / O; this is
+      what converges to `infinite_ntk`) or `"full"` (shape (n1, n2, O, O)).
+    - `batch_size`: inputs per block; default: what keeps a block's Jacobian (or signals)
+      near 128 MB.
+
+    **Returns:** a float64 NumPy array.
+    """
+    A, B, symmetric = _inputs.gram_inputs(X1, X2)
+    method = _inputs.choice("method", method, METHODS)
+    outputs = _inputs.choice("outputs", outputs, OUTPUTS)
+    if batch_size is not None:
+        batch_size = _validate.integer("batch_size", batch_size, minimum=1)
+    is_mlp = isinstance(params, MLP) and apply in (apply_mlp, MLP.__call__)
+    if method == "structured" and not is_mlp:
+        raise ValueError("method='structured' needs params an MLP and apply=apply_mlp, got "
+                         f"params of type {type(params).__name__}")
+    n_out = _n_outputs(apply, params, A)
+    if method == "structured" or (method == "auto" and is_mlp):
+        if params.widths[0] != A.shape[1]:
+            raise ValueError(f"X1 must have {params.widths[0]} features, got {A.shape[1]}")
+        K = structured_ntk(params, A, B, outputs="full" if outputs == "full" else "trace",
+                           symmetric=symmetric, batch_size=batch_size)
+    else:
+        K = _generic(apply, params, A, B, n_out, "ntvp" if method == "ntvp" else "jacobian",
+                     outputs == "full", symmetric, batch_size)
+    return K / n_out if outputs == "mean" else K
+
+
+def _n_outputs(apply, params, A: np.ndarray) -> int:
+    try:
+        out = jax.eval_shape(lambda p, x: apply(p, x), params, jnp.asarray(A[:2]))
+    except Exception as err:
+        raise ValueError(f"apply(params, X1[:2]) failed: {type(err).__name__}: {err}") from err
+    if out.ndim not in (1, 2) or out.shape[0] != min(2, A.shape[0]):
+        raise ValueError(f"apply(params, X) must return shape (N,) or (N, O), got {out.shape} "
+                         f"for X of shape {A[:2].shape}")
+    return 1 if out.ndim == 1 else out.shape[1]
+
+
+def _generic(apply, params, A, B, n_out, method, full, symmetric, batch_size):
+    diff, static = eqx.partition(params, eqx.is_inexact_array)
+    n_params = sum(leaf.size for leaf in jax.tree_util.tree_leaves(diff))
+
+    def batched(p, X):
+        return jnp.reshape(apply(eqx.combine(p, static), X), (X.shape[0], n_out))
+
+    def single(p, x):
+        return batched(p, x[None])[0]
+
+    @jax.jit
+    def jacobian(X):  # leaves of shape (B, O, *leaf)
+        return jax.vmap(jax.jacrev(single), in_axes=(None, 0))(diff, X)
+
+    @jax.jit
+    def contract(Ja, Jb):
+        spec = "aop,bqp->aboq" if full else "aop,bop->ab"
+        leaves = zip(jax.tree_util.tree_leaves(Ja), jax.tree_util.tree_leaves(Jb), strict=True)
+        return sum(jnp.einsum(spec, _flat(ja), _flat(jb)) for ja, jb in leaves)
+
+    @jax.jit
+    def push(X, rows):  # Theta(X, x_j)[., ., k'] = J(X) rows_{j k'}: one jvp per row
+        def jvp(t):
+            return jax.jvp(lambda p: batched(p, X), (diff,), (t,))[1]
+        cols = jax.vmap(jax.vmap(jvp))(rows)  # (Bb, O', Ba, O)
+        cols = jnp.transpose(cols, (2, 0, 3, 1))  # (Ba, Bb, O, O')
+        return cols if full else jnp.trace(cols, axis1=2, axis2=3)
+
+    size = batch_size or max(1, BUDGET // (8 * n_out * n_params))
+    tail = (n_out, n_out) if full else ()
+    if method == "jacobian":
+        return block_gram(jacobian, jacobian, contract, A, B, size=size, symmetric=symmetric,
+                          tail=tail, swap_tail=full)
+    return block_gram(lambda X: X, jacobian, push, A, B, size=size, symmetric=symmetric,
+                      tail=tail, swap_tail=full)
+
+
+def _flat(jac):
+    """A Jacobian leaf (B, O, *shape) as (B, O, size)."""
+    return jac.reshape(jac.shape[:2] + (-1,))

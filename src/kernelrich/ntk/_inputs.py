@@ -1,0 +1,63 @@
+"""Argument checks of the NTK functions: `ValueError`s that name the argument, up front."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import _validate
+
+
+def nonnegative(name: str, value: object) -> float:
+    """A finite real number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | np.number):
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    value = float(value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    return value
+
+
+def depth(value: object) -> int:
+    """The number of weight layers L >= 1."""
+    return _validate.integer("depth", value, minimum=1)
+
+
+def gram_inputs(X1: object, X2: object) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(X1, X2, symmetric) as float64 (n, d) arrays with the same d, finite, same input dtype.
+
+    `X2=None` means X2 = X1 (`symmetric` is then True).
+    """
+    dtype1 = _dtype("X1", X1)
+    A = _validate.finite_array("X1", X1, ndim=2)
+    if X2 is None:
+        return A, A, True
+    dtype2 = _dtype("X2", X2)
+    if dtype1 != dtype2:
+        raise ValueError(
+            f"X2 must have the dtype of X1 ({dtype1}), got {dtype2}; convert both to one dtype"
+        )
+    B = _validate.finite_array("X2", X2, ndim=2)
+    if A.shape[1] != B.shape[1]:
+        raise ValueError(
+            f"X2 must have as many features as X1 ({A.shape[1]}), got X2.shape={B.shape}"
+        )
+    return A, B, False
+
+
+def _dtype(name: str, value: object) -> np.dtype:
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:
+        try:
+            dtype = np.asarray(value).dtype
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{name} must be a numeric array, got {value!r}") from err
+    return np.dtype(dtype)
+
+
+def choice(name: str, value: object, options: tuple[str, ...]) -> str:
+    """One of `options`."""
+    if value not in options:
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value

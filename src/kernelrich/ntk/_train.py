@@ -1,0 +1,96 @@
+"""Gradient descent on the square loss for any equinox model (the networks of Jacot's figures).
+
+Loss L = (1/2) c sum_i (f(x_i) - y_i)^2, c = 1/N (`"mean"`) or 1 (`"sum"`), as in
+`kernelrich.ntk.KernelFlow`; after k steps of size lr, the matching flow time is t = lr k.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _validate
+from . import _inputs
+from ._dynamics import NORMALIZATIONS
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What `train_gd` returns.
+
+    **Arguments:**
+
+    - `model`: the model after the last step.
+    - `steps`: the recorded step counts, shape (C,).
+    - `predictions`: the model on `X_eval` at those steps, shape (C, M) (scalar output) or
+      (C, M, O).
+    - `loss`: the training loss at those steps, shape (C,).
+    """
+
+    model: eqx.Module
+    steps: np.ndarray
+    predictions: np.ndarray
+    loss: np.ndarray
+
+
+def _loss(model, X, y, c):
+    f = model(X).reshape(y.shape)
+    return 0.5 * c * jnp.sum((f - y) ** 2)
+
+
+@eqx.filter_jit
+def _descend(model, X, y, lr, c, steps):
+    params, static = eqx.partition(model, eqx.is_inexact_array)
+
+    def step(_, p):
+        grad = jax.grad(lambda q: _loss(eqx.combine(q, static), X, y, c))(p)
+        return jax.tree_util.tree_map(lambda a, g: a - lr * g, p, grad)
+
+    return eqx.combine(jax.lax.fori_loop(0, steps, step, params), static)
+
+
+@eqx.filter_jit
+def _evaluate(model, X, y, X_eval, c):
+    return model(X_eval), _loss(model, X, y, c)
+
+
+def train_gd(model, X, y, *, lr: float, steps: int, normalization: str = "mean",
+             record=None, X_eval=None) -> TrainResult:
+    """Plain gradient descent with step `lr` for `steps` steps (not the flow: t = lr * steps).
+
+    **Arguments:**
+
+    - `model`: an equinox model mapping (N, d) to (N, O); its inexact arrays are trained.
+    - `X`, `y`: training data (N, d) and targets (N,) or (N, O).
+    - `lr`, `steps`: step size and number of steps.
+    - `record`: step counts at which to record predictions and loss (default: 0 and `steps`).
+    - `X_eval`: where to record predictions (default `X`).
+    """
+    X = _validate.finite_array("X", X, ndim=2)
+    y = _validate.finite_array("y", y)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have {X.shape[0]} rows (as X), got shape {y.shape}")
+    lr = _validate.positive("lr", lr)
+    steps = _validate.integer("steps", steps, minimum=0)
+    c = 1.0 / X.shape[0] if _inputs.choice(
+        "normalization", normalization, NORMALIZATIONS) == "mean" else 1.0
+    record = np.unique(np.asarray([0, steps] if record is None else record, dtype=int))
+    if record.min() < 0 or record.max() > steps:
+        raise ValueError(f"record must lie in [0, steps={steps}], got {record}")
+    X_eval = X if X_eval is None else _validate.finite_array("X_eval", X_eval, ndim=2)
+    X, y, X_eval = jnp.asarray(X), jnp.asarray(y), jnp.asarray(X_eval)
+    done, preds, losses = 0, [], []
+    for target in record:
+        model = _descend(model, X, y, jnp.asarray(lr), jnp.asarray(c), jnp.asarray(target - done))
+        done = int(target)
+        f, loss = _evaluate(model, X, y, X_eval, jnp.asarray(c))
+        preds.append(np.asarray(f))
+        losses.append(float(loss))
+    preds = np.stack(preds)
+    if preds.shape[-1] == 1 and y.ndim == 1:
+        preds = preds[..., 0]
+    return TrainResult(model, record, preds, np.asarray(losses))
