@@ -7,6 +7,7 @@ standard Gaussian exp(-|x|^2 / 2) has F(d omega) = N(0, I_d) density and C_f = E
 
 from __future__ import annotations
 
+import abc
 import math
 
 import equinox as eqx
@@ -45,16 +46,19 @@ class Target(eqx.Module):
     form, or an upper bound when `exact` is False) and `exact`.
     """
 
+    @abc.abstractmethod
     def __call__(self, x: Float[Array, "... d"]) -> Float[Array, "..."]:
-        raise NotImplementedError
+        """f(x) on arrays of shape (..., d)."""
 
     @property
+    @abc.abstractmethod
     def d(self) -> int:
-        raise NotImplementedError
+        """The input dimension."""
 
     @property
+    @abc.abstractmethod
     def c_f(self) -> float:
-        raise NotImplementedError
+        """C_f, the closed form (an upper bound when `exact` is False)."""
 
     @property
     def exact(self) -> bool:

@@ -3,6 +3,8 @@ evaluated on the particle measure mu_m (eq. (3)): J_m(w, theta) = J(mu_m)."""
 
 from __future__ import annotations
 
+import abc
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -19,13 +21,13 @@ class ParticleModel(eqx.Module):
     needed, `signed_weight` and `penalty`.
     """
 
+    @abc.abstractmethod
     def feature(self, theta: Float[Array, " p"]) -> Float[Array, " F"]:
         """phi(theta) as a vector of F."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def risk(self, f: Float[Array, " F"]) -> Float[Array, ""]:
         """R(f), convex and smooth."""
-        raise NotImplementedError
 
     def signed_weight(self, w: Float[Array, " m"]) -> Float[Array, " m"]:
         """s(w): the mass a particle of weight w carries (identity by default)."""
