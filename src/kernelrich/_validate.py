@@ -116,3 +116,22 @@ def descent_options(step: object, steps: object, loss: object, stop_loss: object
             choice("loss", loss, ("sum", "mean")),
             None if stop_loss is None else positive("stop_loss", stop_loss),
             integer("chunk", chunk, minimum=1))
+
+
+def function_values(name: str, f: object, points: np.ndarray) -> np.ndarray:
+    """f(points) for a user-supplied function of points of shape (n, d): a float64 array of
+    shape (n,) with finite entries, or a ValueError saying which of these failed."""
+    n, d = points.shape
+    try:
+        values = np.asarray(f(points), dtype=np.float64)
+    except Exception as err:
+        raise ValueError(f"{name} must accept points of shape (n, d={d}); calling it on shape "
+                         f"{points.shape} raised {type(err).__name__}: {err}") from err
+    if values.shape != (n,):
+        raise ValueError(f"{name} must map points of shape (n, d={d}) to shape (n,), got "
+                         f"{values.shape} for input {points.shape}")
+    if not np.isfinite(values).all():
+        i = int(np.argmax(~np.isfinite(values)))
+        raise ValueError(f"{name} must return finite values, got {name}(x)={values[i]} at "
+                         f"x={points[i].tolist()}")
+    return values

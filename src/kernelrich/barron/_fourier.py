@@ -63,17 +63,7 @@ def _sample(f: Callable, d: int, half_width: float, spacing: float) -> np.ndarra
     m = int(round(2 * half_width / spacing))
     axis = -half_width + spacing * np.arange(m)
     mesh = np.stack(np.meshgrid(*([axis] * d), indexing="ij"), axis=-1).reshape(-1, d)
-    try:
-        values = np.asarray(f(mesh), dtype=np.float64)
-    except Exception as err:
-        raise ValueError(f"f must accept points of shape (n, d={d}); calling it on shape "
-                         f"{mesh.shape} raised {type(err).__name__}: {err}") from err
-    if values.shape != (mesh.shape[0],):
-        raise ValueError(f"f must map points of shape (n, d={d}) to shape (n,), got "
-                         f"{values.shape} for input {mesh.shape}")
-    if not np.isfinite(values).all():
-        i = int(np.argmax(~np.isfinite(values)))
-        raise ValueError(f"f must return finite values, got {values[i]} at x={mesh[i]}")
+    values = _validate.function_values("f", f, mesh)
     return values.reshape((m,) * d)
 
 

@@ -68,18 +68,7 @@ def evaluate(f: Callable, X: np.ndarray) -> tuple[np.ndarray, float]:
         raise ValueError(f"f has dimension f.d={d} but X has d={X.shape[1]} columns "
                          f"(X.shape={X.shape})")
     points = np.concatenate([X, np.zeros((1, X.shape[1]))])
-    try:
-        values = np.asarray(f(points), dtype=np.float64)
-    except Exception as err:
-        raise ValueError(f"f must accept points of shape (N, d={X.shape[1]}); it raised "
-                         f"{type(err).__name__}: {err}") from err
-    if values.shape != (points.shape[0],):
-        raise ValueError(f"f must map points of shape (N, d) to shape (N,), got {values.shape} "
-                         f"for input {points.shape}")
-    if not np.isfinite(values).all():
-        i = int(np.argmax(~np.isfinite(values)))
-        raise ValueError(f"f must return finite values, got f(x)={values[i]} at "
-                         f"x={points[i].tolist()}")
+    values = _validate.function_values("f", f, points)
     return values[:-1], float(values[-1])
 
 
