@@ -1,10 +1,19 @@
 import re
 
 import matplotlib.pyplot as plt
+import pytest
 
 from kernelrich.experiments import CheckResult
 from kernelrich.plotting import paper_style, save_figure
-from kernelrich.report import ReportExperiment, ReportSection, write_report
+from kernelrich.report import (
+    ReportExperiment,
+    ReportSection,
+    paper_module,
+    paper_reported,
+    validate_reported,
+    write_report,
+)
+from kernelrich.report._figure import png_size_in
 
 
 def _figure(out_dir, name):
@@ -65,3 +74,112 @@ def test_report_self_contained(tmp_path):
     assert not re.search(r"(src|href)=\"(https?:)?//", html)
     assert "http" not in html
     assert "<script" not in html
+
+
+def _toy_section(tmp_path, **kwargs):
+    exp = ReportExperiment(
+        title="Toy figure",
+        claim="A line.",
+        figures=[_figure(tmp_path, "c")],
+        tables=[("Slopes", [{"k": "a", "slope": -0.49}, {"k": "b", "slope": -0.51}])],
+        name="toy",
+    )
+    return ReportSection("toy2024", "A Toy Paper (2024)", [exp], **kwargs)
+
+
+def test_report_claim_and_reported(tmp_path):
+    reported = [
+        {"quantity": "slope q", "paper": "-1/2 <exactly>", "experiment": "toy",
+         "column": "slope", "by": "k", "note": "Lee et al."},
+        {"quantity": "thm", "paper": "holds", "check": "Toy Thm 1"},
+        {"quantity": "absent", "paper": "3", "experiment": "nowhere", "column": "x"},
+        {"quantity": "renamed", "paper": "4", "experiment": "toy", "column": "old name"},
+    ]
+    section = _toy_section(tmp_path, claim="Lines are <straight>.", reported=reported)
+    checks = [CheckResult.compare("Toy Thm 1", "a=1", "|y - x|", 1e-12, 1e-9, paper="toy2024")]
+    html = write_report(tmp_path / "r.html", [section], checks, {"mode": "quick"}).read_text()
+    assert "<b>Claim.</b> Lines are &lt;straight&gt;." in html
+    assert "Paper reports / we measure" in html and "-1/2 &lt;exactly&gt;" in html
+    assert "k=a: -0.49; k=b: -0.51" in html and "Lee et al." in html
+    assert "|y - x| = 1.00e-12 (tol 1.0e-09)" in html
+    assert "not in this run" in html
+    assert "no row of toy&#x27;s tables has column &#x27;old name&#x27;" in html
+    assert 'href="#exp-toy"' in html and "Figure 1.1." in html
+    assert re.search(r'style="--w: [23]\.\d\din"', html)  # print size (tight bbox)
+    assert "cpu cores" in html and "quick mode" in html
+
+
+def test_report_invalid_reported_is_shown_not_raised(tmp_path):
+    section = _toy_section(tmp_path, claim="", reported=[{"quantity": "q", "paper": "p"}])
+    html = write_report(tmp_path / "r.html", [section], [], {}).read_text()
+    assert "Invalid REPORTED" in html and "exactly one of" in html
+
+
+def test_validate_reported_names_the_entry():
+    good = {"quantity": "q", "paper": "p", "check": "T"}
+    validate_reported([good])
+    for bad, match in [
+        ([good, {"quantity": "q", "paper": "p"}], r"REPORTED\[1\]"),
+        ([{**good, "colour": 1}], "unknown keys"),
+        ([{**good, "paper": ""}], "'paper'"),
+        ([{"quantity": "q", "paper": "p", "experiment": "e"}], "'column'"),
+        ([{**good, "experiment": "e", "column": "c"}], "exactly one"),
+        (["x"], "must be a dict"),
+        ([{**good, "instance": 3}], "'instance'"),
+        ([{"quantity": "q", "paper": "p", "experiment": "e", "column": "c", "by": [1]}], "'by'"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            validate_reported(bad)
+
+
+def test_empty_section_says_so(tmp_path):
+    section = ReportSection("none2024", "Nothing Yet", [], claim="", reported=[])
+    html = write_report(tmp_path / "r.html", [section], [], {}).read_text()
+    assert "No experiments or checks of this paper in this run." in html
+
+
+def test_png_size_in(tmp_path):
+    fig = _figure(tmp_path, "s")
+    width, height = png_size_in(fig.png.read_bytes())
+    pixels = int.from_bytes(fig.png.read_bytes()[16:20], "big")
+    assert abs(width - pixels / 200) < 1e-3 and 2.0 < width <= 3.3 and 1.0 < height < 2.5
+    assert png_size_in(b"not a png") is None
+
+
+def test_catalog_papers_claim_and_reported():
+    """Every catalog paper's CLAIM / REPORTED (optional) is valid and names real sources."""
+    from kernelrich import catalog
+
+    experiments = catalog.experiments()
+    theorems = {(c.paper, c.theorem) for c in catalog.checks()}
+    for key in catalog.papers():
+        module = paper_module(key)
+        assert module is not None and module.KEY == key
+        claim = getattr(module, "CLAIM", "")
+        assert isinstance(claim, str)
+        if claim:
+            assert claim.count(". ") >= 1, f"{key}: CLAIM should be two sentences"
+        reported = paper_reported(key)
+        validate_reported(reported)
+        for entry in reported:
+            if "experiment" in entry:
+                assert experiments[entry["experiment"]].paper == key, entry
+            else:
+                assert (key, entry["check"]) in theorems, entry
+
+
+def test_report_links_into_the_docs_of_its_checkout(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+    (tmp_path / "docs" / "tutorials").mkdir(parents=True)
+    (tmp_path / "docs" / "index.md").write_text("# x\n")
+    (tmp_path / "docs" / "tutorials" / "toy2024.md").write_text("# toy\n")
+    sections = [_toy_section(tmp_path, claim="", reported=[]),
+                ReportSection("other", "Other", [], claim="", reported=[])]
+    html = write_report(tmp_path / "report", sections, [], {}).read_text()
+    assert '<a href="../docs/index.md">the documentation</a>' in html
+    assert '<a href="../docs/tutorials/toy2024.md">tutorial</a>' in html
+    assert html.count(">tutorial</a>") == 1  # "other" has no tutorial page
+    (tmp_path / "site" / "tutorials" / "toy2024").mkdir(parents=True)
+    (tmp_path / "site" / "tutorials" / "toy2024" / "index.html").write_text("<p>toy</p>")
+    html = write_report(tmp_path / "report", sections, [], {}).read_text()
+    assert '<a href="../site/tutorials/toy2024/index.html">tutorial</a>' in html

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import base64
-import json
-import math
-import re
+import os
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from ..experiments import CheckResult, Figure
+from ..experiments import CheckResult
+from ._figure import figure_html
+from ._footer import footer
 from ._model import ReportExperiment, ReportSection
+from ._paper import paper_claim, paper_reported
+from ._reported import Measured, resolve_reported
 from ._style import CSS
+from ._text import anchor, number, plural, rows_table, verdict
 
-_MAX_ROWS = 200
 _CHECK_COLUMNS = ("theorem", "instance", "quantity", "measured error", "tolerance", "verdict")
 
 
@@ -27,10 +28,13 @@ def write_report(
 ) -> Path:
     """Write the HTML report: one section per paper, a summary of checks, a provenance footer.
 
+    Each paper's section states the paper's claim, compares what the paper reports with what we
+    measure, shows our figures (with captions) and tables, and its theorem checks.
+
     **Arguments:**
 
     - `path`: the HTML file to write, or a directory (then `path/index.html`).
-    - `sections`: the papers' sections, in order.
+    - `sections`: the papers' sections, in order (the spec's).
     - `checks`: every check result; each appears in its paper's section and in the summary.
     - `provenance`: versions, machine, wall time, ... shown in the footer.
 
@@ -42,23 +46,51 @@ def write_report(
     if path.suffix.lower() not in (".html", ".htm"):
         path = path / "index.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(sections, checks, provenance), encoding="utf-8")
+    docs = _docs_links(path.parent, [s.paper_key for s in sections])
+    path.write_text(render_report(sections, checks, provenance, docs), encoding="utf-8")
     return path
 
 
+def _docs_links(where: Path, keys: list[str]) -> dict[str, str]:
+    """Relative links from `where` into the repository's documentation, when the report is
+    written inside a checkout (a parent holds mkdocs.yml): `""` -> the docs' home and each
+    paper key -> its tutorial (the built site's page if `site/` exists, else the Markdown)."""
+    where = where.resolve()
+    root = next((p for p in (where, *where.parents) if (p / "mkdocs.yml").is_file()), None)
+    if root is None:
+        return {}
+    site = root / "site"
+
+    def page(name: str) -> Path | None:
+        built = site / (f"{name}/index.html" if name != "index" else "index.html")
+        source = root / "docs" / f"{name}.md"
+        return built if built.is_file() else source if source.is_file() else None
+
+    pages = {"": page("index"), **{k: page(f"tutorials/{k}") for k in keys}}
+    return {k: Path(os.path.relpath(p, where)).as_posix() for k, p in pages.items() if p}
+
+
 def render_report(
-    sections: list[ReportSection], checks: list[CheckResult], provenance: dict[str, Any]
+    sections: list[ReportSection],
+    checks: list[CheckResult],
+    provenance: dict[str, Any],
+    docs: dict[str, str] | None = None,
 ) -> str:
-    """The HTML text of the report (see `write_report`)."""
+    """The HTML text of the report (see `write_report`); `docs` maps `""` (the docs' home) and
+    paper keys (their tutorials) to relative links."""
+    docs = docs or {}
     body = [
         "<h1>kernelrich: reproduced experiments and checked theorems</h1>",
-        _overview(sections, checks),
+        _overview(sections, checks, provenance, docs.get("")),
         _contents(sections),
-        *(_section(s, [c for c in checks if c.paper == s.paper_key]) for s in sections),
+        *(
+            _section(i, s, [c for c in checks if c.paper == s.paper_key], docs.get(s.paper_key))
+            for i, s in enumerate(sections, start=1)
+        ),
         '<section id="checks-summary"><h2>Summary of all checks</h2>',
         _checks_table(checks, with_paper=True),
         "</section>",
-        _footer(sections, provenance),
+        footer(sections, provenance),
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -69,117 +101,132 @@ def render_report(
     )
 
 
-def _anchor(prefix: str, key: str) -> str:
-    return f"{prefix}-{re.sub(r'[^A-Za-z0-9_-]', '-', key)}"
-
-
-def _overview(sections: list[ReportSection], checks: list[CheckResult]) -> str:
+def _overview(
+    sections: list[ReportSection],
+    checks: list[CheckResult],
+    provenance: dict[str, Any],
+    docs: str | None,
+) -> str:
     n_exp = sum(len(s.experiments) for s in sections)
     n_fail = sum(not c.passed for c in checks)
-    verdict = _verdict(n_fail == 0) if checks else ""
+    mark = verdict(n_fail == 0) if checks else ""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    mode = f"{escape(str(provenance['mode']))} mode, " if "mode" in provenance else ""
+    where = f'<a href="{escape(docs)}">the documentation</a>' if docs else "the documentation"
     return (
-        f'<p class="meta">{_plural(n_exp, "experiment")}, {_plural(len(checks), "theorem check")} '
-        f"({len(checks) - n_fail} passed, {n_fail} failed) {verdict} &middot; written {when}</p>"
+        f'<p class="meta">{mode}{plural(n_exp, "experiment")}, '
+        f"{plural(len(checks), 'theorem check')} "
+        f"({len(checks) - n_fail} passed, {n_fail} failed) {mark} &middot; written {when}. "
+        f"How to rerun and reuse each piece: {where} (<code>docs/</code> in the repository) "
+        "and the scripts in <code>examples/</code>.</p>"
     )
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 def _contents(sections: list[ReportSection]) -> str:
-    items = [
-        f'<li><a href="#{_anchor("paper", s.paper_key)}">{escape(s.paper_title)}</a></li>'
-        for s in sections
-    ]
+    items = []
+    for i, s in enumerate(sections, start=1):
+        sub = "".join(
+            f'<li><a href="#{anchor("exp", e.name)}">{escape(e.title)}</a></li>'
+            for e in s.experiments
+            if e.name
+        )
+        items.append(
+            f'<li><a href="#{anchor("paper", s.paper_key)}">{i}. {escape(s.paper_title)}</a>'
+            + (f"<ol>{sub}</ol>" if sub else "")
+            + "</li>"
+        )
     items += [
         '<li><a href="#checks-summary">Summary of all checks</a></li>',
         '<li><a href="#provenance">Provenance</a></li>',
     ]
-    return "<nav><h2>Contents</h2><ol>" + "".join(items) + "</ol></nav>"
+    return f'<nav id="contents"><h2>Contents</h2><ul>{"".join(items)}</ul></nav>'
 
 
-def _section(section: ReportSection, checks: list[CheckResult]) -> str:
-    parts = [f'<section id="{_anchor("paper", section.paper_key)}">']
-    parts.append(f"<h2>{escape(section.paper_title)}</h2>")
-    parts += [_experiment(e) for e in section.experiments]
+def _section(
+    number_: int, section: ReportSection, checks: list[CheckResult], tutorial: str | None
+) -> str:
+    claim = section.claim if section.claim is not None else paper_claim(section.paper_key)
+    reported = (
+        section.reported if section.reported is not None else paper_reported(section.paper_key)
+    )
+    parts = [f'<section class="paper" id="{anchor("paper", section.paper_key)}">']
+    parts.append(f"<h2>{number_}. {escape(section.paper_title)}</h2>")
+    if claim:
+        parts.append(f'<blockquote class="paper-claim"><b>Claim.</b> {escape(claim)}</blockquote>')
+    n_pass = sum(c.passed for c in checks)
+    link = f' &middot; <a href="{escape(tutorial)}">tutorial</a>' if tutorial else ""
+    parts.append(
+        f'<p class="meta">{plural(len(section.experiments), "experiment")}, '
+        f"{plural(len(checks), 'theorem check')} ({n_pass} passed){link}</p>"
+    )
+    if reported:
+        parts += ["<h3>Paper reports / we measure</h3>", _reported_table(reported, section, checks)]
+    for j, exp in enumerate(section.experiments, start=1):
+        parts.append(_experiment(f"{number_}.{j}", exp))
     if checks:
         parts += ["<h3>Theorem checks</h3>", _checks_table(checks, with_paper=False)]
+    if not (section.experiments or checks or reported):
+        parts.append('<p class="muted">No experiments or checks of this paper in this run.</p>')
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _experiment(exp: ReportExperiment) -> str:
-    anchor = f' id="{_anchor("exp", exp.name)}"' if exp.name else ""
+def _reported_table(
+    reported: list[dict[str, Any]], section: ReportSection, checks: list[CheckResult]
+) -> str:
+    try:
+        rows = resolve_reported(reported, section.experiments, checks)
+    except ValueError as e:
+        return f'<div class="failures">Invalid REPORTED: {escape(str(e))}</div>'
+    head = "".join(f"<th>{h}</th>" for h in ("quantity", "paper reports", "we measure", "from"))
+    return f'<div class="scroll"><table class="reported"><tr>{head}</tr>' + "".join(
+        _reported_row(r) for r in rows
+    ) + "</table></div>"
+
+
+def _reported_row(row: Measured) -> str:
+    missing = '<span class="muted">not in this run</span>'
+    if row.problem:
+        missing = f'<span class="fail">{escape(row.problem)}</span>'
+    measured = escape(row.measured) if row.measured else missing
+    if row.passed is not None:
+        measured += " " + verdict(row.passed)
+    source = escape(row.source)
+    if row.anchor:
+        source = f'<a href="#{row.anchor}">{source}</a>'
+    note = f'<br><span class="muted">{escape(row.note)}</span>' if row.note else ""
+    cells = (escape(row.quantity), escape(row.paper) + note, measured, source)
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def _experiment(label: str, exp: ReportExperiment) -> str:
+    ident = f' id="{anchor("exp", exp.name)}"' if exp.name else ""
     meta = f"{exp.n_points} points, {exp.n_failed} failed, {exp.wall_time_s:.1f} s"
     if exp.name:
         meta = f"<code>{escape(exp.name)}</code> &middot; " + escape(meta)
     parts = [
-        f'<article class="experiment"{anchor}>',
-        f"<h3>{escape(exp.title)}</h3>",
+        f'<article class="experiment"{ident}>',
+        f"<h3>{escape(label)} {escape(exp.title)}</h3>",
         f'<p class="claim">{escape(exp.claim)}</p>',
         f'<p class="meta">{meta}</p>',
     ]
     if exp.failures:
         text = "\n".join(exp.failures)
         parts.append(f'<div class="failures">Failures:\n{escape(text)}</div>')
-    parts += [_figure(f) for f in exp.figures]
+    parts += [
+        figure_html(f, f"Figure {label}" + (f".{k}" if len(exp.figures) > 1 else ""))
+        for k, f in enumerate(exp.figures, start=1)
+    ]
     for title, rows in exp.tables:
-        parts += [f"<h4>{escape(title)}</h4>", _rows_table(rows)]
+        parts += [f"<h4>{escape(title)}</h4>", rows_table(rows)]
     parts.append("</article>")
     return "\n".join(parts)
-
-
-def _figure(fig: Figure) -> str:
-    caption = f"<figcaption>{escape(fig.caption)}</figcaption>"
-    try:
-        data = base64.b64encode(Path(fig.png).read_bytes()).decode("ascii")
-    except OSError:
-        return (
-            f'<figure><p class="fail">missing figure {escape(str(fig.png))}</p>{caption}</figure>'
-        )
-    img = f'<img src="data:image/png;base64,{data}" alt="{escape(fig.caption)}">'
-    return f"<figure>{img}{caption}</figure>"
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return f"<td>{'' if value is None else value}</td>"
-    if isinstance(value, int):
-        return f'<td class="num">{value}</td>'
-    if isinstance(value, float):
-        return f'<td class="num">{value:.4g}</td>'
-    if isinstance(value, list | dict):
-        text = json.dumps(value)
-        value = text if len(text) <= 80 else text[:77] + "..."
-    return f"<td>{escape(str(value))}</td>"
-
-
-def _rows_table(rows: list[dict[str, Any]]) -> str:
-    columns = list(dict.fromkeys(name for row in rows for name in row))
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in columns)
-    body = [
-        "<tr>" + "".join(_cell(row.get(c)) for c in columns) + "</tr>" for row in rows[:_MAX_ROWS]
-    ]
-    more = (
-        f'<p class="muted">{len(rows) - _MAX_ROWS} more rows</p>' if len(rows) > _MAX_ROWS else ""
-    )
-    return f'<div class="scroll"><table><tr>{head}</tr>{"".join(body)}</table></div>{more}'
-
-
-def _number(x: float) -> str:
-    return f"{x:.3e}" if math.isfinite(x) else str(x)
-
-
-def _verdict(passed: bool) -> str:
-    return '<span class="pass">PASS</span>' if passed else '<span class="fail">FAIL</span>'
 
 
 def _check_row(c: CheckResult, with_paper: bool) -> str:
     cells = [escape(c.paper)] if with_paper else []
     cells += [escape(c.theorem), escape(c.instance), escape(c.quantity)]
-    cells += [_number(c.error), _number(c.tolerance), _verdict(c.passed)]
+    cells += [number(c.error), number(c.tolerance), verdict(c.passed)]
     row_class = "" if c.passed else ' class="fail-row"'
     title = f' title="{escape(c.detail)}"' if c.detail else ""
     return f"<tr{row_class}{title}>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>"
@@ -198,26 +245,3 @@ def _checks_table(checks: list[CheckResult], with_paper: bool) -> str:
         for c in details
     )
     return f'<div class="scroll"><table><tr>{head}</tr>{rows}</table></div>{notes}'
-
-
-def _footer(sections: list[ReportSection], provenance: dict[str, Any]) -> str:
-    prov = [
-        {"": k, "value": v if isinstance(v, str) else json.dumps(v)} for k, v in provenance.items()
-    ]
-    times = [
-        {
-            "experiment": e.name or e.title,
-            "points": e.n_points,
-            "failed": e.n_failed,
-            "wall time (s)": round(e.wall_time_s, 2),
-        }
-        for s in sections
-        for e in s.experiments
-    ]
-    return (
-        '<footer id="provenance"><h2>Provenance</h2>'
-        + _rows_table(prov)
-        + "<h3>Wall time per experiment</h3>"
-        + (_rows_table(times) if times else '<p class="muted">No experiments.</p>')
-        + "</footer>"
-    )

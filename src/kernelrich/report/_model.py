@@ -45,8 +45,14 @@ class ReportSection:
     - `paper_key`: the key shared with `Experiment.paper` and `CheckResult.paper`.
     - `paper_title`: the paper's full title.
     - `experiments`: its experiments, in order.
+    - `claim`: two sentences stating the paper's claim in its words; `None`: the paper
+      package's `CLAIM` (see `kernelrich.report.paper_claim`), none if it has no `CLAIM`.
+    - `reported`: the "paper reports / we measure" entries (see
+      `kernelrich.report.validate_reported`); `None`: the paper package's `REPORTED`.
     """
 
     paper_key: str
     paper_title: str
     experiments: list[ReportExperiment] = field(default_factory=list)
+    claim: str | None = None
+    reported: list[dict[str, Any]] | None = None
