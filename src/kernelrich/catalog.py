@@ -8,7 +8,14 @@ from types import ModuleType
 from .experiments import Check, Experiment
 
 # Paper modules under kernelrich.papers, in the order of the spec's sections.
-_PAPERS = ["woodworth2020", "jacot2018", "chizat_bach2018", "barron1993"]
+_PAPERS = [
+    "woodworth2020",
+    "jacot2018",
+    "gunasekar2017",
+    "arora2019",
+    "chizat_bach2018",
+    "barron1993",
+]
 
 
 def _modules() -> list[ModuleType]:
