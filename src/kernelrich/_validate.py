@@ -135,3 +135,37 @@ def function_values(name: str, f: object, points: np.ndarray) -> np.ndarray:
         raise ValueError(f"{name} must return finite values, got {name}(x)={values[i]} at "
                          f"x={points[i].tolist()}")
     return values
+
+
+def finite_values(name: str, value: object) -> np.ndarray:
+    """`value` as a float64 array of any shape (empty and 0-d allowed) with no NaN/Inf:
+    the check for elementwise functions, whose output has the input's shape."""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a numeric array, got {_show(value)}") from err
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        where = np.argwhere(bad)[0].tolist()
+        raise ValueError(f"{name} must be finite, got {arr[tuple(where)]} at index {where} "
+                         f"({int(bad.sum())} non-finite entries)")
+    return arr
+
+
+def bounded(name: str, arr: np.ndarray, *, limit: float = 1e150) -> np.ndarray:
+    """Refuse entries larger than `limit` in magnitude (default 1e150: their squares and
+    Gram matrices stay finite in float64). `arr` is an already validated finite array."""
+    top = float(np.max(np.abs(arr))) if arr.size else 0.0
+    if top > limit:
+        raise ValueError(f"{name} has entries up to {top:.3e} in magnitude; products of them "
+                         f"overflow float64 (limit {limit:.0e}): rescale {name}")
+    return arr
+
+
+def finite_result(value: object, *, names: str, what: str) -> object:
+    """Raise a ValueError naming the arguments `names` if the computed `value` is not finite
+    (an overflow or underflow of intermediate quantities for extreme inputs)."""
+    if not np.all(np.isfinite(np.asarray(value, dtype=np.float64))):
+        raise ValueError(f"{what} is not finite in float64 for these {names}: their "
+                         f"magnitudes are out of range; rescale {names}")
+    return value

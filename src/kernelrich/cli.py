@@ -5,7 +5,9 @@ Heavy imports (JAX, matplotlib, pyarrow) happen inside the commands so that `--h
 
 from __future__ import annotations
 
+import contextlib
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -82,14 +84,22 @@ def list_experiments() -> None:
     _out().print(table)
 
 
-def _run_one(exp: Experiment, quick: bool, out: Path, progress: bool) -> ReportExperiment:
+def _run_one(
+    exp: Experiment, quick: bool, out: Path, progress: bool, executor: Any = None
+) -> ReportExperiment:
     """Run `exp`, write its tidy table (CSV, Parquet) and figures under `out/report`."""
-    from .experiments import Store, run_experiment
+    from .experiments import Store, StoreError, run_experiment
     from .report import ReportExperiment
 
     start = time.perf_counter()
     store = Store(out / ".kernelrich" / "store")
-    summary = run_experiment(exp, quick=quick, store=store, progress=progress)
+    try:
+        summary = run_experiment(
+            exp, quick=quick, store=store, executor=executor, progress=progress
+        )
+    except StoreError as e:
+        _err().print(f"[red]Store error:[/] {e}", soft_wrap=True)
+        raise typer.Exit(3) from e
     summary.table.to_csv(out / "report" / "tables" / f"{exp.name}.csv")
     summary.table.to_parquet(out / "report" / "tables" / f"{exp.name}.parquet")
     failures = [f"point {config}: {error}" for config, error in summary.failed]
@@ -137,16 +147,65 @@ def _print_run(exp: Experiment, summary: Any, failures: list[str]) -> None:
         _out().print(f"  {failure}", style="red", markup=False, soft_wrap=True)
 
 
+class ExecutorKind(StrEnum):
+    serial = "serial"
+    process = "process"
+    dask = "dask"
+
+
+def _executor(kind: ExecutorKind, workers: int | None, scheduler: str | None,
+              cluster: Path | None, chunk_size: int) -> Any:
+    """The executor of `kernelrich run`; exit 2 on inconsistent options."""
+    from .experiments import DaskExecutor, ProcessExecutor, SerialExecutor
+
+    if (scheduler or cluster) and kind is not ExecutorKind.dask:
+        _err().print("[red]--scheduler and --cluster need --executor dask[/]")
+        raise typer.Exit(2)
+    try:
+        if kind is ExecutorKind.process:
+            return ProcessExecutor(workers, chunk_size=chunk_size)
+        if kind is ExecutorKind.dask:
+            return DaskExecutor(
+                workers, scheduler=scheduler, cluster=cluster, chunk_size=chunk_size
+            )
+        if chunk_size != 1 or workers not in (None, 1):
+            raise ValueError("--workers and --chunk-size need --executor process or dask")
+        return SerialExecutor()
+    except ValueError as e:
+        _err().print(f"[red]{e}[/]", markup=False)
+        raise typer.Exit(2) from e
+
+
 @app.command()
 def run(
     names: Annotated[list[str], typer.Argument(help="Experiment names (see `kernelrich list`).")],
     quick: _Quick = True,
     out: _Out = Path("."),
     progress: _Progress = True,
+    executor: Annotated[
+        ExecutorKind, typer.Option(help="Where points run: this process, a local spawn pool, Dask.")
+    ] = ExecutorKind.serial,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (process, Dask local/SLURM).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a running Dask scheduler (tcp://host:8786).")
+    ] = None,
+    cluster: Annotated[
+        Path | None, typer.Option(help="YAML file of dask-jobqueue SLURMCluster arguments.")
+    ] = None,
+    chunk_size: Annotated[
+        int, typer.Option(min=1, help="Points per task (batched with vmap when supported).")
+    ] = 1,
 ) -> None:
-    """Run the named experiments; write tables and figures under OUT/report. Exit 1 on failures."""
+    """Run the named experiments; write tables and figures under OUT/report. Exit 1 on failures.
+
+    Exit 3 if the store (OUT/.kernelrich/store) cannot be written, before any point runs.
+    """
     experiments = _select(names)
-    results = [_run_one(exp, quick, out, progress) for exp in experiments]
+    ex = _executor(executor, workers, scheduler, cluster, chunk_size)
+    with ex if hasattr(ex, "__enter__") else contextlib.nullcontext(ex):  # one cluster for all
+        results = [_run_one(exp, quick, out, progress, ex) for exp in experiments]
     if any(r.failures for r in results):
         raise typer.Exit(1)
 
@@ -237,3 +296,62 @@ def reproduce(
     _out().print(f"Report: {path.resolve()}  (total wall time {wall:.1f} s)", soft_wrap=True)
     if any(r.failures for r in results) or not all(c.passed for c in checks):
         raise typer.Exit(1)
+
+
+store_app = typer.Typer(help="Inspect and maintain the result store (OUT/.kernelrich/store).",
+                        no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+def _store(out: Path):
+    from .experiments import Store
+
+    return Store(out / ".kernelrich" / "store")
+
+
+def _schemas() -> dict[str, int]:
+    return {name: exp.schema for name, exp in _catalog().experiments().items()}
+
+
+@store_app.command("list")
+def store_list(out: _Out = Path(".")) -> None:
+    """Count the records per experiment, schema version and status."""
+    schemas = _schemas()
+    table = RichTable(title=f"store {_store(out).root}")
+    for column in ("experiment", "schema", "current schema", "status", "records"):
+        table.add_column(column)
+    for row in _store(out).summary():
+        current = schemas.get(row["experiment"])
+        table.add_row(row["experiment"], str(row["schema"]), str(current), row["status"],
+                      str(row["n"]))
+    _out().print(table)
+
+
+@store_app.command("verify")
+def store_verify(out: _Out = Path(".")) -> None:
+    """Check every record (parses, key = hash of experiment+schema+config, current schema).
+
+    Exit 1 if a record is corrupt or misnamed; stale schemas and temp files are only reported.
+    """
+    issues = _store(out).verify(_schemas())
+    for issue in issues:
+        _out().print(f"{issue.kind:11s} {issue.path}: {issue.detail}", markup=False,
+                     soft_wrap=True)
+    bad = [i for i in issues if i.kind not in ("stale", "temp")]
+    n = sum(1 for _ in _store(out).root.glob("*/*.json")) if _store(out).root.is_dir() else 0
+    _out().print(f"{n} record files, {len(bad)} corrupt, {len(issues) - len(bad)} notes")
+    if bad:
+        raise typer.Exit(1)
+
+
+@store_app.command("gc")
+def store_gc(
+    out: _Out = Path("."),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List, do not delete.")] = False,
+) -> None:
+    """Delete the records of older schema versions than the catalog's experiments."""
+    removed = _store(out).gc(_schemas(), dry_run=dry_run)
+    for path in removed:
+        _out().print(str(path), markup=False, soft_wrap=True)
+    verb = "would remove" if dry_run else "removed"
+    _out().print(f"{verb} {len(removed)} records of older schema versions")

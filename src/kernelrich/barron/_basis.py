@@ -46,13 +46,21 @@ def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
 
 def legendre_features(X: np.ndarray, indices: np.ndarray, radius: float) -> np.ndarray:
     """The `(N, len(indices))` design matrix prod_j P_{k_j}(x_j / r), orthonormal on [-r, r]^d."""
+    X = _validate.finite_array("X", X, ndim=2)
+    radius = _validate.positive("radius", radius)
+    indices = np.asarray(indices)
+    if (indices.ndim != 2 or indices.shape[1] != X.shape[1] or indices.dtype.kind not in "iu"
+            or indices.size == 0 or (indices < 0).any()):
+        raise ValueError(f"indices must be a non-empty array of integers >= 0 of shape "
+                         f"(n, d={X.shape[1]}), got "
+                         f"shape {indices.shape} and dtype {indices.dtype}")
     Z = X / radius
     top = int(indices.max())
     table = np.stack([np.sqrt(2 * k + 1) * eval_legendre(k, Z) for k in range(top + 1)])
     cols = np.ones((X.shape[0], indices.shape[0]))
     for j in range(X.shape[1]):
         cols *= table[indices[:, j], :, j].T
-    return cols
+    return _validate.finite_result(cols, names="X and radius", what="legendre_features")
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,7 @@ def fixed_basis_approximation(f: Callable, X, n_values, *, weights=None,
 
     A `BasisResult` with one error per n and the largest total degree used.
     """
-    X = samples(X)
+    X = _validate.bounded("X", samples(X))
     y, _ = evaluate(f, X)
     n_values = np.array([_validate.integer("n_values", k, minimum=1)
                          for k in np.atleast_1d(n_values).tolist()])

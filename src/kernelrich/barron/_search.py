@@ -20,6 +20,8 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float
 
+from .. import _validate
+
 _INF = jnp.inf
 
 
@@ -157,6 +159,8 @@ def initial_units(rng: np.random.Generator, X: Float[np.ndarray, "N d"], restart
     """Random starting units: direction uniform on the sphere, |a| log-uniform in `scales`,
     and the hyperplane a . x + b = 0 through a random sample point (so that it cuts the data).
     NumPy, so that drawing them compiles nothing."""
+    X = _validate.finite_array("X", X, ndim=2)
+    restarts = _validate.integer("restarts", restarts, minimum=1)
     z = rng.standard_normal((restarts, X.shape[1]))
     size = np.exp(rng.uniform(np.log(scales[0]), np.log(scales[1]), (restarts, 1)))
     a = size * z / np.linalg.norm(z, axis=1, keepdims=True)

@@ -29,4 +29,5 @@ def R(beta: Float[np.ndarray, " d"], alpha: float, w0: Float[np.ndarray, " d"] |
     lam, e = _links.h_inverse(np.where(beta == 0, 0.0, u), 4)
     lam = np.abs(lam)
     near = np.exp(2 * (log_a - np.log(e))) + np.exp(2 * log_a) / (2 - e) ** 2
-    return float(np.sum(lam**2 * near))
+    value = float(np.sum(lam**2 * near))
+    return _validate.finite_result(value, names="beta, alpha and w0", what="R")

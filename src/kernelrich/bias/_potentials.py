@@ -16,7 +16,7 @@ def q(z: Float[np.ndarray, "..."]) -> Float[np.ndarray, "..."]:
     at small |z| and no overflow at large |z| (accurate to 1e-14 relative for
     1e-150 <= |z| <= 1e300).
     """
-    z = np.asarray(z, dtype=np.float64)
+    z = _validate.finite_values("z", z)
     return z * np.arcsinh(z / 2) - z * (z / (np.hypot(z, 2.0) + 2.0))
 
 
@@ -40,7 +40,8 @@ def Q(beta: Float[np.ndarray, " d"], alpha: float, w0: Float[np.ndarray, " d"] |
     beta, log_a, _ = _scales(beta, alpha, w0, 2)
     t, _ = _links.dual_of_beta(beta, log_a, 2)  # arcsinh(beta / 2c), in logs
     c2 = 2 * np.exp(2 * log_a)
-    return float(np.sum(beta * t - beta * (beta / (np.hypot(beta, c2) + c2 + (beta == 0)))))
+    value = float(np.sum(beta * t - beta * (beta / (np.hypot(beta, c2) + c2 + (beta == 0)))))
+    return _validate.finite_result(value, names="beta, alpha and w0", what="Q")
 
 
 def q_D(u: Float[np.ndarray, "..."], depth: int) -> Float[np.ndarray, "..."]:
@@ -50,7 +51,7 @@ def q_D(u: Float[np.ndarray, "..."], depth: int) -> Float[np.ndarray, "..."]:
     z and its complement 1 - |z| come from `h_inverse`, so |u| up to 1e300 is fine.
     """
     depth = _validate.integer("depth", depth, minimum=3)
-    u = np.asarray(u, dtype=np.float64)
+    u = _validate.finite_values("u", u)
     z, e = _links.h_inverse(u, depth)
     return u * z - _links.h_integral(z, depth, e)
 
@@ -70,4 +71,6 @@ def Q_D(beta: Float[np.ndarray, " d"], alpha: float, depth: int,
     beta, log_a, w0 = _scales(beta, alpha, w0, depth)
     u = np.sign(beta) * np.exp(np.log(np.abs(beta) + (beta == 0)) - depth * log_a)
     u = np.where(beta == 0, 0.0, u)
-    return float(alpha**depth * np.sum(w0**2 * q_D(u, depth)))
+    _validate.finite_result(u, names="beta, alpha and w0", what="beta / (alpha w0)^D")
+    value = float(alpha**depth * np.sum(w0**2 * q_D(u, depth)))
+    return _validate.finite_result(value, names="beta, alpha and w0", what="Q_D")

@@ -25,15 +25,23 @@ def min_l1(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"]) -> Float[np.
     machine precision rather than to the LP tolerance (the vertex is determined by S).
     """
     X, y = _validate.design(X, y)
+    _validate.bounded("X", X)
     _validate.feasible(X, y)
     N, d = X.shape
+    # The LP runs on X / sx and y / sy (entries of order 1), so that its absolute tolerances
+    # mean the same at every scale; beta = (sy / sx) beta_scaled.
+    sx, sy = np.abs(X).max(), np.abs(y).max()
+    if sy == 0:
+        return np.zeros(d)
+    ratio = _validate.finite_result(sy / sx, names="X and y", what="min_l1's scale |y| / |X|")
     res = scipy.optimize.linprog(
-        np.ones(2 * d), A_eq=np.hstack([X, -X]), b_eq=y, bounds=(0, None), method="highs",
+        np.ones(2 * d), A_eq=np.hstack([X, -X]) / sx, b_eq=y / sy, bounds=(0, None),
+        method="highs",
         options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
     )
     if res.status != 0:
         raise RuntimeError(f"min_l1: the LP solver failed: {res.message}")
-    beta = res.x[:d] - res.x[d:]
+    beta = ratio * (res.x[:d] - res.x[d:])
     support = np.abs(beta) > 1e-9 * max(np.abs(beta).max(), 1e-300)
     if support.sum() <= N:
         polished = np.zeros(d)

@@ -108,6 +108,7 @@ def gradient_descent(
     **Raises:** `FloatingPointError` if the loss becomes non-finite (the step is too large).
     """
     X, y = _validate.design(X, y)
+    _validate.bounded("X", X), _validate.bounded("y", y)
     alpha = _validate.positive("alpha", alpha)
     depth = _validate.integer("depth", depth, minimum=2)
     w0 = _validate.init_shape(w0, X.shape[1])

@@ -289,6 +289,7 @@ def flow_limit(
     order of `alpha`).
     """
     X, y = _validate.design(X, y)
+    _validate.bounded("X", X)
     alphas, scalar = _alphas(alpha)
     depth = _validate.integer("depth", depth, minimum=2)
     w0 = _validate.init_shape(w0, X.shape[1])

@@ -5,13 +5,18 @@ An `Experiment` declares a grid of JSON configs and a pure `compute(config) -> d
 and returns the tidy `Table`. A `Check` evaluates one theorem on one instance.
 """
 
+from ._admin import StoreError as StoreError
+from ._admin import StoreIssue as StoreIssue
 from ._checks import Check as Check
 from ._checks import CheckResult as CheckResult
 from ._checks import run_checks as run_checks
+from ._dask import DaskExecutor as DaskExecutor
 from ._executor import Executor as Executor
 from ._executor import SerialExecutor as SerialExecutor
 from ._json import canonical_json as canonical_json
 from ._json import to_jsonable as to_jsonable
+from ._point import compute_chunk as compute_chunk
+from ._process import ProcessExecutor as ProcessExecutor
 from ._provenance import collect_provenance as collect_provenance
 from ._runner import Outcome as Outcome
 from ._runner import RunSummary as RunSummary

@@ -4,6 +4,11 @@ An executor has a `name` (recorded in provenance) and `map_unordered(fn, items)`
 iterator of `(item, fn(item))` in completion order. `fn` never raises (the runner catches
 errors of `compute` and returns them as outcomes), and is picklable when `compute` is a
 module-level function, so a process-pool or Dask executor can ship it to workers.
+
+Implementations: `SerialExecutor` (here), `ProcessExecutor` (`_process.py`, spawn pool) and
+`DaskExecutor` (`_dask.py`: LocalCluster, scheduler address or SLURM). An executor may have a
+`chunk_size` attribute: the runner then maps over chunks of that many points (see
+`compute_chunk`), and stores each point of a chunk when the chunk returns.
 """
 
 from __future__ import annotations

@@ -18,9 +18,11 @@ def collect_provenance() -> dict[str, Any]:
 
     **Returns:**
 
-    A JSON-able dict: kernelrich, Python, JAX and NumPy versions, the JAX x64 flag, default
-    backend and device, git commit of the kernelrich checkout and whether the package's sources
-    differ from it (`None` when not a git checkout or git is absent), hostname and platform.
+    A JSON-able dict: kernelrich, Python, JAX and NumPy versions (and, under `packages`,
+    those of jaxlib, SciPy, equinox, diffrax, optax, cvxpy, dask, distributed; `None` when
+    not installed), the JAX x64 flag, default backend and device, git commit of the
+    kernelrich checkout and whether the package's sources differ from it (`None` when not a
+    git checkout or git is absent), hostname and platform.
     Computed once per process.
     """
     return dict(_environment())
@@ -47,8 +49,24 @@ def _environment() -> tuple[tuple[str, Any], ...]:
         "hostname": socket.gethostname(),
         "platform": platform.platform(),
         "argv": " ".join(sys.argv),
+        "packages": _package_versions(),
     }
     return tuple(info.items())
+
+
+_PACKAGES = ("jaxlib", "scipy", "equinox", "diffrax", "optax", "cvxpy", "dask", "distributed")
+
+
+def _package_versions() -> dict[str, str | None]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in _PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
 
 
 def _git_state(where: Path) -> tuple[str | None, bool | None]:

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import functools
-import os
-import socket
 import time
-import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,24 +11,13 @@ from typing import Any
 from .._progress import progress_bar
 from ._executor import Executor, SerialExecutor
 from ._json import to_jsonable
+from ._point import Outcome, compute_chunk, compute_point
 from ._provenance import collect_provenance
 from ._spec import Experiment
 from ._store import Store
 from ._table import Table
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """What computing one point gave: a result or an error, with where and how long."""
-
-    ok: bool
-    result: dict[str, Any] | None
-    error: str | None
-    traceback: str | None
-    wall_time_s: float
-    finished_at: float
-    hostname: str
-    pid: int
+__all__ = ["Outcome", "RunSummary", "compute_point", "run_experiment"]
 
 
 @dataclass(frozen=True)
@@ -57,51 +42,15 @@ class RunSummary:
     wall_time_s: float
 
 
-def compute_point(compute: Callable[[dict], dict], config: dict[str, Any]) -> Outcome:
-    """Call `compute(config)` and never raise: errors become a failed `Outcome`.
-
-    **Arguments:**
-
-    - `compute`: the experiment's pure function.
-    - `config`: one grid point.
-
-    **Returns:**
-
-    An `Outcome` with the JSON-able result, or the error message and traceback.
-    """
-    start = time.perf_counter()
-    try:
-        result = _checked_result(compute(config), config)
-        error = tb = None
-    except Exception as e:
-        result, error, tb = None, f"{type(e).__name__}: {e}", traceback.format_exc()
-    return Outcome(
-        ok=error is None,
-        result=result,
-        error=error,
-        traceback=tb,
-        wall_time_s=time.perf_counter() - start,
-        finished_at=time.time(),
-        hostname=socket.gethostname(),
-        pid=os.getpid(),
-    )
-
-
-def _checked_result(result: Any, config: dict[str, Any]) -> dict[str, Any]:
-    if not isinstance(result, dict):
-        raise TypeError(f"compute must return a dict, got {type(result).__name__}")
-    clash = sorted(set(result) & set(config))
-    if clash:
-        raise ValueError(f"result keys repeat config keys {clash}; rename them")
-    return to_jsonable(result)
-
-
 def _record(exp: Experiment, key: str, config: dict, outcome: Outcome, env: dict, ex: str) -> dict:
     provenance = {
         **env,
+        **(outcome.env or {}),  # the worker's device and versions win over the driver's
         "hostname": outcome.hostname,
         "pid": outcome.pid,
         "executor": ex,
+        "batched": outcome.batched,
+        "seed": config.get("seed"),
         "wall_time_s": outcome.wall_time_s,
         "finished_at": outcome.finished_at,
         "timestamp": datetime.fromtimestamp(outcome.finished_at, UTC).isoformat(),
@@ -139,20 +88,29 @@ def run_experiment(
     - `exp`: the experiment.
     - `quick`: the quick grid (`exp.points(True)`) or the full one.
     - `store`: where records are read and written.
-    - `executor`: how points are run; default `SerialExecutor()`.
+    - `executor`: how points are run; default `SerialExecutor()`. An executor with a
+      `chunk_size` attribute > 1 gets chunks of that many points per task (computed with
+      `exp.batch_compute` when the experiment has one).
     - `progress`: show a rich progress bar.
 
     **Returns:**
 
     A `RunSummary`. A point whose compute raises is stored as failed (with traceback),
     never aborts the sweep, and is retried by the next run.
+
+    **Raises:**
+
+    `StoreError` (before any point is computed) if the store cannot be written or its disk
+    is (nearly) full.
     """
     executor = SerialExecutor() if executor is None else executor
     start = time.perf_counter()
     configs, keys = _grid(exp, quick)
-    store.sweep_temp(exp.name)
     done = {k: r for k in keys if (r := store.get(exp.name, k)) and r["status"] == "ok"}
     todo = [c for c, k in zip(configs, keys, strict=True) if k not in done]
+    if todo:
+        store.check_writable(exp.name)
+    store.sweep_temp(exp.name)
     failed = _compute(exp, todo, store, executor, progress, done)
     rows = [{**c, **done[k]["result"]} for c, k in zip(configs, keys, strict=True) if _ok(done, k)]
     return RunSummary(
@@ -173,19 +131,41 @@ def _compute(
     done: dict[str, dict],
 ) -> list[tuple[dict[str, Any], str]]:
     """Run `todo` through `executor`, storing each record (and adding it to `done`) at once."""
-    env = collect_provenance() if todo else {}
-    fn = functools.partial(compute_point, exp.compute)
+    if not todo:
+        return []
+    env = collect_provenance()
     failed = []
     with progress_bar(exp.name, len(todo), progress) as advance:
-        for config, outcome in executor.map_unordered(fn, todo):
+        for config, outcome in _outcomes(exp, todo, executor):
             key = Store.key(exp.name, exp.schema, config)
-            done[key] = _record(exp, key, config, outcome, env, executor.name)
-            store.put(done[key])
+            record = _record(exp, key, config, outcome, env, executor.name)
+            if outcome.ok or not _ok({key: store.get(exp.name, key) or {}}, key):
+                store.put(record)  # a failure never replaces an ok record of another runner
+            done[key] = record
             if not outcome.ok:
                 failed.append((config, outcome.error))
             advance()
     return failed
 
 
+def _outcomes(exp: Experiment, todo: list[dict], executor: Executor):
+    """`(config, Outcome)` pairs in completion order, one task per point or per chunk."""
+    size = int(getattr(executor, "chunk_size", 1) or 1)
+    if size == 1:
+        fn, items = functools.partial(compute_point, exp.compute), todo
+    else:
+        fn = functools.partial(compute_chunk, exp.compute, exp.batch_compute)
+        items = [todo[i : i + size] for i in range(0, len(todo), size)]
+    results = executor.map_unordered(fn, items)
+    try:
+        for item, outcome in results:
+            if size == 1:
+                yield item, outcome
+            else:
+                yield from zip(item, outcome, strict=True)
+    finally:
+        getattr(results, "close", lambda: None)()  # stop a generator's cluster/pool at once
+
+
 def _ok(done: dict[str, dict], key: str) -> bool:
-    return key in done and done[key]["status"] == "ok"
+    return key in done and done[key].get("status") == "ok"

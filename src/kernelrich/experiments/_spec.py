@@ -46,6 +46,11 @@ class Experiment:
     - `plot`: optional `(table, out_dir, quick) -> list[Figure]`, figures saved in `out_dir`.
     - `tables`: optional `(table, quick) -> [(title, rows)]`, extra tables for the report.
     - `schema`: bump when `compute`'s output changes; part of the store key.
+    - `batch_compute`: optional `list of configs -> list of results`, the same results as
+      `compute` on each config (e.g. one `jax.vmap` over the points of a chunk). Executors with
+      `chunk_size > 1` send chunks of points to one task; the runner calls `batch_compute` on
+      a chunk, and falls back to `compute` point by point if it raises (so that a failing
+      point keeps its own traceback). Module-level, like `compute`.
     """
 
     name: str
@@ -57,6 +62,7 @@ class Experiment:
     plot: Callable[[Table, Path, bool], list[Figure]] | None = None
     tables: Callable[[Table, bool], list[tuple[str, list[dict]]]] | None = None
     schema: int = 1
+    batch_compute: Callable[[list[dict]], list[dict]] | None = None
 
     def __post_init__(self):
         if not _NAME.match(self.name):

@@ -2,7 +2,9 @@
 
 Layout: `root/<experiment>/<key>.json`. Writes are atomic (temp file in the same directory,
 flush, fsync, `os.replace`), so a reader never sees a partial record; a file that does not
-parse is treated as missing and overwritten by the next write.
+parse is treated as missing and overwritten by the next write. No locks (no SQLite, no
+`flock`): safe on shared network file systems, where several runners may write at once; two
+writers of one key write the same point, and the last rename wins whole.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ import json
 import os
 import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._json import canonical_json
+
+if TYPE_CHECKING:
+    from ._admin import StoreIssue
 
 _TMP_PREFIX = ".tmp."
 _TMP_SUFFIX = ".part"
@@ -81,6 +86,45 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(path, json.dumps(record, indent=1, sort_keys=True))
         return path
+
+    def check_writable(self, experiment: str, min_free_bytes: int = 16 * 2**20) -> None:
+        """Raise `StoreError` (naming the path and cause) unless records can be written now.
+
+        Creates the experiment's folder, checks `min_free_bytes` of free disk, and writes and
+        removes a 4 KiB probe file; the runner calls this before computing any point.
+        """
+        from ._admin import check_writable
+
+        check_writable(self, experiment, min_free_bytes)
+
+    def verify(self, schemas: Mapping[str, int] | None = None) -> list[StoreIssue]:
+        """Check every file: parses, named by its key, key = hash of (experiment, schema,
+        config), in its experiment's folder, current schema (`schemas`: experiment -> schema).
+
+        **Returns:**
+
+        The `StoreIssue`s found (empty when the store is intact).
+        """
+        from ._admin import verify
+
+        return verify(self, schemas)
+
+    def gc(self, schemas: Mapping[str, int], *, dry_run: bool = False) -> list[Path]:
+        """Remove records of schema versions older than `schemas[experiment]`.
+
+        **Returns:**
+
+        The paths removed (or that would be, with `dry_run`).
+        """
+        from ._admin import gc
+
+        return gc(self, schemas, dry_run=dry_run)
+
+    def summary(self) -> list[dict[str, Any]]:
+        """One row `{experiment, schema, status, n}` per experiment, schema and status."""
+        from ._admin import summary
+
+        return summary(self)
 
     def keys(self, experiment: str) -> list[str]:
         """The keys of every readable record of `experiment`, sorted."""

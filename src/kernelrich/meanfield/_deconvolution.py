@@ -31,6 +31,8 @@ def fourier_features(theta: Float[Array, "..."], cutoff: int, xp=jnp) -> Float[A
     psi(t) = sum_{|k| <= K} exp(2 i pi k t): by Parseval <phi(theta), phi(theta')> =
     psi(theta - theta') and ||int phi dmu - y|| is the L2(T) distance of the signals.
     """
+    if not isinstance(theta, jax.core.Tracer):  # traced inside jit: checked by the caller
+        theta = xp.asarray(_validate.finite_values("theta", theta))
     k = xp.arange(1, cutoff + 1)
     angle = 2 * np.pi * theta[..., None] * k
     one = xp.ones(theta.shape + (1,))
@@ -40,7 +42,8 @@ def fourier_features(theta: Float[Array, "..."], cutoff: int, xp=jnp) -> Float[A
 def dirichlet(t: Float[np.ndarray, "..."], cutoff: int) -> Float[np.ndarray, "..."]:
     """psi(t) = sum_{|k| <= K} exp(2 i pi k t) = 1 + 2 sum_{k=1}^K cos(2 pi k t)."""
     k = np.arange(1, cutoff + 1)
-    return 1 + 2 * np.cos(2 * np.pi * np.asarray(t)[..., None] * k).sum(-1)
+    t = _validate.finite_values("t", t)
+    return 1 + 2 * np.cos(2 * np.pi * t[..., None] * k).sum(-1)
 
 
 class SpikeDeconvolution(ParticleModel):

@@ -30,7 +30,7 @@ def gram_inputs(X1: object, X2: object) -> tuple[np.ndarray, np.ndarray, bool]:
     `X2=None` means X2 = X1 (`symmetric` is then True).
     """
     dtype1 = _dtype("X1", X1)
-    A = _validate.finite_array("X1", X1, ndim=2)
+    A = _validate.bounded("X1", _validate.finite_array("X1", X1, ndim=2))
     if X2 is None:
         return A, A, True
     dtype2 = _dtype("X2", X2)
@@ -38,7 +38,7 @@ def gram_inputs(X1: object, X2: object) -> tuple[np.ndarray, np.ndarray, bool]:
         raise ValueError(
             f"X2 must have the dtype of X1 ({dtype1}), got {dtype2}; convert both to one dtype"
         )
-    B = _validate.finite_array("X2", X2, ndim=2)
+    B = _validate.bounded("X2", _validate.finite_array("X2", X2, ndim=2))
     if A.shape[1] != B.shape[1]:
         raise ValueError(
             f"X2 must have as many features as X1 ({A.shape[1]}), got X2.shape={B.shape}"
