@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table as RichTable
+
+from ._cli_common import _catalog, _err, _Out, _out, _Progress, _Quick
+from ._cli_store import store_app
 
 if TYPE_CHECKING:
     from .experiments import CheckResult, Experiment
@@ -26,27 +28,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-
-_Quick = Annotated[bool, typer.Option("--quick/--full", help="Quick (small) or full grids.")]
-_Out = Annotated[Path, typer.Option("--out", help="Output directory (store and report).")]
-_Progress = Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bars.")]
-
-
-def _out() -> Console:
-    console = Console()
-    # Piped or captured output (CI logs) gets 80 columns by default: too narrow for the tables.
-    return console if console.is_terminal else Console(width=140)
-
-
-def _err() -> Console:
-    return Console(stderr=True)
-
-
-def _catalog():
-    from . import catalog
-
-    return catalog
-
 
 def _paper_title(key: str) -> str:
     return getattr(_catalog(), "PAPERS", {}).get(key, key)
@@ -283,10 +264,13 @@ def reproduce(
     start = time.perf_counter()
     experiments = _select(only)
     results = [_run_one(exp, quick, out, progress) for exp in experiments]
+    checks_start = time.perf_counter()
     checks = run_checks(_catalog().checks(), progress=progress)
+    checks_wall = time.perf_counter() - checks_start
     _print_checks(checks)
     wall = time.perf_counter() - start
-    provenance = {"mode": "quick" if quick else "full", "total wall time (s)": round(wall, 2)}
+    provenance = {"mode": "quick" if quick else "full", "total wall time (s)": round(wall, 2),
+                  "checks wall time (s)": round(checks_wall, 2)}
     path = write_report(
         out / "report" / "index.html",
         _sections(experiments, results, checks),
@@ -298,60 +282,4 @@ def reproduce(
         raise typer.Exit(1)
 
 
-store_app = typer.Typer(help="Inspect and maintain the result store (OUT/.kernelrich/store).",
-                        no_args_is_help=True)
 app.add_typer(store_app, name="store")
-
-
-def _store(out: Path):
-    from .experiments import Store
-
-    return Store(out / ".kernelrich" / "store")
-
-
-def _schemas() -> dict[str, int]:
-    return {name: exp.schema for name, exp in _catalog().experiments().items()}
-
-
-@store_app.command("list")
-def store_list(out: _Out = Path(".")) -> None:
-    """Count the records per experiment, schema version and status."""
-    schemas = _schemas()
-    table = RichTable(title=f"store {_store(out).root}")
-    for column in ("experiment", "schema", "current schema", "status", "records"):
-        table.add_column(column)
-    for row in _store(out).summary():
-        current = schemas.get(row["experiment"])
-        table.add_row(row["experiment"], str(row["schema"]), str(current), row["status"],
-                      str(row["n"]))
-    _out().print(table)
-
-
-@store_app.command("verify")
-def store_verify(out: _Out = Path(".")) -> None:
-    """Check every record (parses, key = hash of experiment+schema+config, current schema).
-
-    Exit 1 if a record is corrupt or misnamed; stale schemas and temp files are only reported.
-    """
-    issues = _store(out).verify(_schemas())
-    for issue in issues:
-        _out().print(f"{issue.kind:11s} {issue.path}: {issue.detail}", markup=False,
-                     soft_wrap=True)
-    bad = [i for i in issues if i.kind not in ("stale", "temp")]
-    n = sum(1 for _ in _store(out).root.glob("*/*.json")) if _store(out).root.is_dir() else 0
-    _out().print(f"{n} record files, {len(bad)} corrupt, {len(issues) - len(bad)} notes")
-    if bad:
-        raise typer.Exit(1)
-
-
-@store_app.command("gc")
-def store_gc(
-    out: _Out = Path("."),
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="List, do not delete.")] = False,
-) -> None:
-    """Delete the records of older schema versions than the catalog's experiments."""
-    removed = _store(out).gc(_schemas(), dry_run=dry_run)
-    for path in removed:
-        _out().print(str(path), markup=False, soft_wrap=True)
-    verb = "would remove" if dry_run else "removed"
-    _out().print(f"{verb} {len(removed)} records of older schema versions")
