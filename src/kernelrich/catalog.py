@@ -10,6 +10,7 @@ from .experiments import Check, Experiment
 # Paper modules under kernelrich.papers, in the order of the spec's sections.
 _PAPERS = [
     "woodworth2020",
+    "chizat2019",
     "jacot2018",
     "gunasekar2017",
     "arora2019",

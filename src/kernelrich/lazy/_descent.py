@@ -1,0 +1,169 @@
+"""Gradient descent on F_alpha and on its linearisation from the same w0, jit + lax.scan in
+chunks (progress between chunks), vmapped over initialisations and scales. A non-finite loss
+is a result: that model stops at the step where it appeared, the other keeps going."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _validate
+from .._progress import progress_bar
+from . import _batch
+from ._problem import check_alpha, check_problem, linear_model, square_loss
+
+
+@dataclass(frozen=True)
+class LazyDescent:
+    """GD iterates w_k (on F_alpha) and wbar_k (on Fbar_alpha) recorded every `record_every`
+    steps. Array fields have shape (B, A, R) (`batched=True`) or (A, R); R records, the first
+    at step 0.
+
+    **Fields:**
+    - `steps`: (R,) step index of each record; `times`: steps * step, shape (*alpha.shape, R)
+      (the flow time that GD approximates).
+    - `dist_init`, `dist_linear`, `dist_output`, `loss`, `loss_linear`: as in `LazyPath`.
+    - `test_loss`, `test_loss_linear`: R on the test set (None without one).
+    - `params`, `params_linear`: the last iterates.
+    - `diverged_at`, `diverged_at_linear`: the first step whose loss was non-finite (that
+      model stopped there), -1 if none; shape (B, A) or (A,).
+    - `alpha`, `step`: (A,) each (or (B, A) if given so).
+    - `params_path`: w at every record if `keep_params`, else None.
+    """
+
+    steps: np.ndarray
+    times: np.ndarray
+    dist_init: np.ndarray
+    dist_linear: np.ndarray
+    dist_output: np.ndarray
+    loss: np.ndarray
+    loss_linear: np.ndarray
+    test_loss: np.ndarray | None
+    test_loss_linear: np.ndarray | None
+    params: object
+    params_linear: object
+    diverged_at: np.ndarray
+    diverged_at_linear: np.ndarray
+    alpha: np.ndarray
+    step: np.ndarray
+    params_path: object = None
+
+
+def lazy_descent(apply, params0, X, y, alpha, *, step, steps: int, record_every: int = 100,
+                 batched: bool = False, X_test=None, y_test=None, chunk: int = 10,
+                 keep_params: bool = False, progress: bool = False) -> LazyDescent:
+    """Gradient descent w <- w - step * grad F_alpha(w), F_alpha(w) = R(alpha h(w)) / alpha^2,
+    and the same on Fbar_alpha (linearised model, jvp), from the same w0 (Chizat et al. 2019,
+    Section 2.3; k steps approximate the flow at t = k * step).
+
+    **Arguments:**
+
+    - `apply`, `params0`, `X`, `y`, `alpha`, `batched`: as in `lazy_flow`; with `batched`,
+      `alpha` may also be (B, A): one row of scales per initialisation.
+    - `step`: step size > 0, or an array of alpha's shape.
+    - `steps`: steps to run (rounded up to a multiple of `record_every`).
+    - `record_every`: steps between records.
+    - `X_test`, `y_test`: optional test set; R on it is recorded too.
+    - `chunk`: records per compiled call (progress is shown between calls).
+    - `keep_params`: also return w at every record (`params_path`, leaves (B, A, R, ...)).
+    - `progress`: show a rich progress bar.
+
+    **Returns:** a `LazyDescent`.
+    """
+    X, y = check_problem(apply, _batch.one(params0, batched), X, y)
+    if (X_test is None) != (y_test is None):
+        raise ValueError("X_test and y_test must be given together")
+    if X_test is not None:
+        X_test, y_test = check_problem(apply, _batch.one(params0, batched), X_test, y_test,
+                                       names=("X_test", "y_test"))
+        if X_test.shape[1] != X.shape[1]:
+            raise ValueError(f"X_test must have {X.shape[1]} columns, got {X_test.shape[1]}")
+    alphas = check_alpha(alpha, allow_2d=batched)
+    step_arr = (_validate.finite_array("step", step, ndim=2) if np.ndim(step) == 2
+                else np.atleast_1d(_validate.positive("step", step, allow_array=True)))
+    if (step_arr <= 0).any():
+        raise ValueError(f"step must be > 0, got {step_arr.min()}")
+    try:
+        steps_ = np.broadcast_to(step_arr, alphas.shape)
+    except ValueError as err:
+        raise ValueError(f"step of shape {step_arr.shape} does not match alpha of shape "
+                         f"{alphas.shape}") from err
+    steps_count = _validate.integer("steps", steps, minimum=1)
+    every = _validate.integer("record_every", record_every, minimum=1)
+    chunk = _validate.integer("chunk", chunk, minimum=1)
+    n_records = -(-steps_count // every)
+    p, a, s, shape = _batch.flatten(params0, batched, alphas, np.asarray(steps_, float))
+    state = (p, p, jnp.full(a.shape, -1), jnp.full(a.shape, -1), jnp.zeros(a.shape, int))
+    first = _program_record(apply, keep_params)(p, p, p, a, X, y, X_test, y_test)
+    records, done = [jax.tree_util.tree_map(lambda v: np.asarray(v)[:, None], first)], 0
+    with progress_bar("lazy gradient descent", n_records * every, progress) as update:
+        while done < n_records:
+            size = min(chunk, n_records - done)
+            run = _program(apply, every, size, keep_params)
+            state, rec = run(state, p, a, s, X, y, X_test, y_test)
+            records.append(rec)  # leaves (B*A, size)
+            done += size
+            update(completed=done * every)
+    rec = jax.tree_util.tree_map(lambda *v: np.concatenate(v, axis=1),
+                                 *records)
+    rec = _batch.unflatten(rec, shape, batched)
+    path = rec.pop("params", None)
+    un = functools.partial(_batch.unflatten, shape=shape, batched=batched)
+    idx = np.arange(n_records + 1) * every
+    return LazyDescent(idx, steps_[..., None] * idx, rec["dist_init"],
+                       rec["dist_linear"], rec["dist_output"], rec["loss"], rec["loss_linear"],
+                       rec.get("test_loss"), rec.get("test_loss_linear"), un(state[0]),
+                       un(state[1]), un(state[2]), un(state[3]), alphas, np.asarray(steps_),
+                       path)
+
+
+def _record(apply, keep, w0, w, wb, alpha, X, y, X_test, y_test):
+    rec = _batch.metrics(apply, linear_model(apply, w0, X), X, y, alpha, w, wb, w0)
+    if keep:
+        rec["params"] = w
+    if X_test is not None:
+        rec["test_loss"] = square_loss(alpha * apply(w, X_test), y_test)
+        rec["test_loss_linear"] = square_loss(alpha * linear_model(apply, w0, X_test)(wb),
+                                              y_test)
+    return rec
+
+
+@functools.lru_cache(maxsize=32)
+def _program_record(apply, keep):
+    axes = (0, 0, 0, 0, None, None, None, None)
+    return jax.jit(jax.vmap(functools.partial(_record, apply, keep), in_axes=axes))
+
+
+@functools.lru_cache(maxsize=32)
+def _program(apply, every, size, keep):
+    def one(state, w0, alpha, step, X, y, X_test, y_test):
+        bar = linear_model(apply, w0, X)  # h(w0) and Dh(w0)'s residuals, once per call
+        vg = jax.value_and_grad(lambda v: square_loss(alpha * apply(v, X), y) / alpha**2)
+        vg_bar = jax.value_and_grad(lambda v: square_loss(alpha * bar(v), y) / alpha**2)
+
+        def advance(w, div, k, value_grad):
+            value, g = value_grad(w)
+            bad = ~jnp.isfinite(value) & (div < 0)
+            div = jnp.where(bad, k, div)
+            live = div < 0
+            w = jax.tree_util.tree_map(lambda v, gv: jnp.where(live, v - step * gv, v), w, g)
+            return w, div
+
+        def gd_step(_, carry):
+            w, wb, div, div_bar, k = carry
+            w, div = advance(w, div, k, vg)
+            wb, div_bar = advance(wb, div_bar, k, vg_bar)
+            return w, wb, div, div_bar, k + 1
+
+        def record(carry, _):
+            carry = jax.lax.fori_loop(0, every, gd_step, carry)
+            return carry, _record(apply, keep, w0, carry[0], carry[1], alpha, X, y, X_test,
+                                  y_test)
+
+        return jax.lax.scan(record, state, length=size)
+
+    return jax.jit(jax.vmap(one, in_axes=(0, 0, 0, 0, None, None, None, None)))
