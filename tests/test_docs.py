@@ -41,6 +41,16 @@ def test_every_example_has_a_tutorial():
         assert (DOCS / "assets" / "examples" / f"{script.stem}.png").is_file(), script.stem
 
 
+def test_every_example_tutorial_shows_its_figure_and_is_in_the_nav():
+    pages = set(_nav_pages())
+    for script in sorted((ROOT / "examples").glob("*.py")):
+        include = f'--8<-- "examples/{script.name}"'
+        tutorials = [p for p in (DOCS / "tutorials").glob("*.md") if include in p.read_text()]
+        for page in tutorials:
+            assert f"(../assets/examples/{script.stem}.png)" in page.read_text(), page.name
+            assert f"tutorials/{page.name}" in pages, f"{page.name} is not in mkdocs.yml's nav"
+
+
 def test_every_public_subpackage_has_an_api_page():
     names = [m.name for m in pkgutil.iter_modules(kernelrich.__path__)
              if m.ispkg and not m.name.startswith("_") and m.name not in _NOT_API]

@@ -3,8 +3,8 @@ a full-dimensional factorisation X = U U^T of an underdetermined matrix sensing 
 from U(0) = alpha U0, converges as alpha -> 0 to the minimum nuclear norm solution (and, here,
 to the low-rank truth); large alpha does not.
 
-Run: `python examples/matrix_factorization.py [--quick] [--out DIR]`
-(writes DIR/matrix_factorization.png).
+Run: `python examples/gunasekar2017.py [--quick] [--out DIR]`
+(writes DIR/gunasekar2017.png).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> Path:
            title=f"n = {n}, rank 2, m = {3 * n} measurements; GD, step 0.5")
     ax.legend(fontsize=7)
     args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / "matrix_factorization.png"
+    out = args.out / "gunasekar2017.png"
     fig.savefig(out, dpi=150, bbox_inches="tight")
     print(f"wrote {out}")
     return out
