@@ -44,3 +44,18 @@ def test_quick_sweep_and_figures(tmp_path):
 def test_checks_pass():
     results = run_checks(cb.CHECKS, progress=False)
     assert all(r.passed for r in results), [(r.theorem, r.error, r.detail) for r in results]
+
+
+@pytest.mark.slow
+def test_scaling_kernel_change_vanishes_only_under_lazy_scaling():
+    """kernelrich.lazy.kernel_change inside meanfield-scaling: the tangent kernel's relative
+    change falls with m under the 1/sqrt(m) scaling (like m^-1/2: a factor 8 over m = 16 ->
+    1024) and stays of order one under the mean-field 1/m scaling."""
+    from kernelrich.papers.chizat_bach2018 import _scaling
+
+    def change(scaling, m):
+        config = {**_scaling.setup(True), "scaling": scaling, "m": m, "seed": 0}
+        return _scaling.compute(config)["kernel_change"]
+
+    assert change("lazy", 1024) < 0.25 * change("lazy", 16)
+    assert change("mean-field", 1024) > 0.3 * change("mean-field", 16)

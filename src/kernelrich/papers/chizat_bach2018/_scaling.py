@@ -1,22 +1,34 @@
 """Scaling contrast: the same two-layer ReLU network trained under the lazy 1/sqrt(m) scaling
 (particles barely move, relative change -> 0 as m grows) and the mean-field 1/m scaling
-(particles travel an m-independent distance). Self-contained: the lazy-training module of
-Chizat, Oyallon & Bach (2019) does not exist yet, so nothing is reused from it."""
+(particles travel an m-independent distance). Beside the particles' movement, the relative
+change of the empirical tangent kernel, measured with the lazy-training module's
+`kernelrich.lazy.kernel_change` (Chizat, Oyallon & Bach 2019), the same measurement as its
+width-scaling experiment `lazy-width`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import jax.numpy as jnp
 import numpy as np
 
 from kernelrich.experiments import Experiment, grid
+from kernelrich.lazy import kernel_change
 from kernelrich.meanfield import init_gaussian, particle_descent, symmetrize, teacher_student
 
 from ._common import KEY, keys, mode
 
 
 def setup(quick: bool) -> dict:
-    return dict(d=10, m0=5, n=200, step=0.5, num_steps=200 if quick else 2000)
+    return dict(d=10, m0=5, n=200, step=0.5, num_steps=200 if quick else 2000, n_kernel=30)
+
+
+def network(params, X):
+    """sum_i w_i relu(a_i . x) at the inputs X, for the tangent kernel. The output factor
+    m^-gamma of either scaling multiplies the kernel by a constant and cancels in its
+    relative change."""
+    w, theta = params
+    return jnp.maximum(X @ theta.T, 0.0) @ w
 
 
 def points(quick: bool) -> list[dict]:
@@ -38,8 +50,11 @@ def run(config: dict):
 
 def compute(config: dict) -> dict:
     model, path = run(config)
+    X = model.X[: config["n_kernel"]]
     return {
         "relative_change": path.relative_change(),
+        "kernel_change": kernel_change(network, (path.w[0], path.theta[0]),
+                                       (path.w[-1], path.theta[-1]), X),
         "final_loss": float(path.curve[-1]),
         "relative_loss": float(path.curve[-1] / path.curve[0]),
     }
@@ -63,6 +78,7 @@ def tables(table, quick: bool):
             sub = table.where(scaling=s, m=m)
             rows.append({"scaling": s, "m": m,
                          "relative_change": float(np.mean(sub.column("relative_change"))),
+                         "kernel_change": float(np.mean(sub.column("kernel_change"))),
                          "relative_loss": float(np.mean(sub.column("relative_loss"))),
                          "fitted_slope": fitted[s]})
     return [("Relative parameter change ||x(t) - x(0)|| / ||x(0)|| (mean over seeds)", rows)]
@@ -81,10 +97,13 @@ def plot(table, out_dir: Path, quick: bool):
             ms = sub.unique("m")
             change = [np.mean(sub.where(m=m).column("relative_change")) for m in ms]
             loss = [np.mean(sub.where(m=m).column("relative_loss")) for m in ms]
+            kernel = [np.mean(sub.where(m=m).column("kernel_change")) for m in ms]
             label = f"{s} (slope {fitted[s]:.2f})"
-            left.plot(ms, change, marker=marker, label=label)
+            line, = left.plot(ms, change, marker=marker, label=label)
+            left.plot(ms, kernel, marker=marker, ls="--", mfc="none", color=line.get_color(),
+                      label=f"{s}: tangent kernel")
             right.plot(ms, loss, marker=marker, label=s)
-        left.set(xscale="log", yscale="log", xlabel="m", ylabel="||x(t) - x(0)|| / ||x(0)||")
+        left.set(xscale="log", yscale="log", xlabel="m", ylabel="relative change")
         right.set(xscale="log", yscale="log", xlabel="m", ylabel="J_m(t) / J_m(0)")
         left.legend()
         right.legend()
@@ -96,9 +115,11 @@ def plot(table, out_dir: Path, quick: bool):
         f"{r0['d']}, m0 = {r0['m0']}, n = {r0['n']}), from the symmetrised Gaussian "
         f"initialisation (f = 0 at t = 0), particle gradient descent (not the flow), step "
         f"{r0['step']:g}, {r0['num_steps']} steps (t = {r0['step'] * r0['num_steps']:g}), m in "
-        f"{table.unique('m')}, seeds {table.unique('seed')}, {mode(quick)}. Left: relative "
-        f"change of all parameters with the fitted log-log slope (lazy theory: -1/2); right: "
-        f"final over initial loss. Computed here, not reused from a lazy-training module."
+        f"{table.unique('m')}, seeds {table.unique('seed')}, {mode(quick)}. Left, solid: relative "
+        f"change ||x(t) - x(0)|| / ||x(0)|| of all parameters with the fitted log-log slope "
+        f"(lazy theory: -1/2); dashed: relative Frobenius change of the empirical tangent "
+        f"kernel on the first {r0['n_kernel']} training inputs, measured by "
+        f"kernelrich.lazy.kernel_change as in lazy-width; right: final over initial loss."
     )
     return [save_figure(fig, out_dir, "meanfield-scaling", caption)]
 
@@ -114,4 +135,5 @@ EXPERIMENT = Experiment(
     compute=compute,
     plot=plot,
     tables=tables,
+    schema=2,
 )
