@@ -82,3 +82,26 @@ def test_flow_warns_when_a_theorem_needs_centring():
         with pytest.raises(ValueError, match="alpha"):
             lazy.lazy_flow(lazy.diagonal_net, uncentred, X, y, -1.0, [0.0, 1.0],
                            theorem="Theorem 2.2")
+
+
+def test_flow_steady_state_stop():
+    """With `steady_state`, each run stops once its velocity falls below the threshold: well
+    before the horizon 1e5 (which the plain solve does not reach within max_steps at these
+    tolerances), at a near-interpolating point (n = 3 < d = 5), with the later saves holding
+    that state; the saves before the stop equal a plain run to t = 1."""
+    X, y = _diag_problem()
+    p0, alphas = lazy.diagonal_init(5, scale=0.7), np.array([1.0, 10.0])
+    times = np.array([0.0, 1.0, 1e3, 1e5])
+    plain = lazy.lazy_flow(lazy.diagonal_net, p0, X, y, alphas, times[:2], rtol=1e-10,
+                           atol=1e-12)
+    path = lazy.lazy_flow(lazy.diagonal_net, p0, X, y, alphas, times, rtol=1e-10, atol=1e-12,
+                          steady_state=1e-6)
+    assert path.ok.all() and plain.ok.all()
+    assert (path.t_stop > times[1]).all() and (path.t_stop < times[2]).all()
+    np.testing.assert_array_equal(plain.t_stop, times[1])
+    # different step sequences (horizons 1 and 1e5): agreement to the solves' global error
+    np.testing.assert_allclose(path.loss[:, :2], plain.loss, rtol=1e-7, atol=1e-15)
+    assert (path.loss[:, -1] < 1e-8).all()  # the velocity bound forces a small residual
+    np.testing.assert_array_equal(path.loss[:, 2], path.loss[:, 3])  # held after the stop
+    with pytest.raises(ValueError, match="steady_state"):
+        lazy.lazy_flow(lazy.diagonal_net, p0, X, y, 1.0, times, steady_state=-1.0)

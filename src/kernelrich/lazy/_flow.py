@@ -35,6 +35,8 @@ class LazyPath:
     - `ok`: whether the solver succeeded (False: max_steps hit or a non-finite state).
     - `num_steps`: solver steps taken.
     - `method`: solver and tolerances.
+    - `t_stop`: the time each run ended: `times[-1]`, or earlier where the steady-state stop
+      fired (`lazy_flow(..., steady_state=...)`); saves after it hold the steady state.
     """
 
     times: Float[np.ndarray, " T"]
@@ -49,6 +51,7 @@ class LazyPath:
     ok: np.ndarray
     num_steps: np.ndarray
     method: str
+    t_stop: np.ndarray | None = None
 
     def sup(self, name: str) -> np.ndarray:
         """sup over the saved times of a distance field, e.g. `path.sup("dist_linear")`."""
@@ -57,7 +60,7 @@ class LazyPath:
 
 def lazy_flow(apply, params0, X, y, alpha, times, *, batched: bool = False,
               rtol: float = 1e-8, atol: float = 1e-10, max_steps: int = 100_000,
-              theorem: str | None = None) -> LazyPath:
+              theorem: str | None = None, steady_state: float | None = None) -> LazyPath:
     """Gradient flows of F_alpha(w) = R(alpha h(w)) / alpha^2 and of Fbar_alpha (the
     linearised model hbar, via jvp) from the same w0 (Chizat et al. 2019, eqs. of Section 2.3,
     Theorems 2.2 and 2.4), for every initialisation and scale in one compiled, vmapped program.
@@ -69,14 +72,19 @@ def lazy_flow(apply, params0, X, y, alpha, times, *, batched: bool = False,
     - `X`, `y`: training inputs (n, d), targets of the model's output shape; R is the square
       loss (1/2n) sum_i |f(x_i) - y_i|^2.
     - `alpha`: a scale > 0 or a 1-D array of them.
-    - `times`: save times (T,), non-decreasing, >= 0; the flow runs from 0 to times[-1].
+    - `times`: save times (T,), non-decreasing, >= 0; the flow runs from 0 to times[-1]
+      (the horizon), or until the steady state below.
     - `rtol`, `atol`: the PID step-size controller's tolerances (solver Tsit5, explicit
       Runge-Kutta 5(4): the flow's stiffness ~ ||Dh||^2 / n does not grow with alpha).
     - `max_steps`: solver step cap; a run that hits it (or a non-finite state) has ok False.
     - `theorem`: the name of a statement that assumes h(w0) = 0 (e.g. "Theorem 2.2"): if
       given, an uncentred w0 gives an `UncentredWarning` with ||h(w0)|| and how to centre.
+    - `steady_state`: if given (> 0), each run also stops once its velocity is that small:
+      sqrt(||grad F_alpha(w)||^2 + ||grad Fbar_alpha(wbar)||^2) < `steady_state` (diffrax's
+      steady-state event, Euclidean norm over both flows). Keep it above the solver's noise
+      floor (about `atol` times the flow's stiffness), or the stop may never fire.
 
-    **Returns:** a `LazyPath`.
+    **Returns:** a `LazyPath` (`t_stop` gives where each run ended).
     """
     X, y = check_problem(apply, _batch.one(params0, batched), X, y)
     if theorem is not None:
@@ -87,20 +95,29 @@ def lazy_flow(apply, params0, X, y, alpha, times, *, batched: bool = False,
         raise ValueError(f"times must be >= 0 and non-decreasing, got {times}")
     rtol, atol = _validate.positive("rtol", rtol), _validate.positive("atol", atol)
     max_steps = _validate.integer("max_steps", max_steps, minimum=1)
+    if steady_state is not None:
+        steady_state = _validate.positive("steady_state", steady_state)
     p, a, _, shape = _batch.flatten(params0, batched, alphas, np.zeros(len(alphas)))
-    run = _program(apply, rtol, atol, max_steps)
-    rec, final, final_bar, ok, steps = run(p, a, X, y, jnp.asarray(times))
+    run = _program(apply, rtol, atol, max_steps, steady_state)
+    rec, final, final_bar, ok, steps, t_stop = run(p, a, X, y, jnp.asarray(times))
     rec = _batch.unflatten(rec, shape, batched)
     return LazyPath(times, alphas, rec["dist_init"], rec["dist_linear"], rec["dist_output"],
                     rec["loss"], rec["loss_linear"], _batch.unflatten(final, shape, batched),
                     _batch.unflatten(final_bar, shape, batched),
                     _batch.unflatten(ok, shape, batched), _batch.unflatten(steps, shape, batched),
                     f"diffrax Tsit5, PID controller rtol={rtol:g}, atol={atol:g}, "
-                    f"max_steps={max_steps}")
+                    f"max_steps={max_steps}"
+                    + (f", steady-state stop at velocity {steady_state:g}" if steady_state
+                       else ""),
+                    _batch.unflatten(t_stop, shape, batched))
+
+
+def _norm(tree) -> jax.Array:
+    return jnp.sqrt(sum(jnp.sum(v * v) for v in jax.tree_util.tree_leaves(tree)))
 
 
 @functools.lru_cache(maxsize=32)
-def _program(apply, rtol, atol, max_steps):
+def _program(apply, rtol, atol, max_steps, steady_state):
     def one(w0, alpha, X, y, times):
         bar = linear_model(apply, w0, X)
 
@@ -112,16 +129,30 @@ def _program(apply, rtol, atol, max_steps):
             return (jax.tree_util.tree_map(lambda g: scale * g, gw),
                     jax.tree_util.tree_map(lambda g: scale * g, gb))
 
+        event = None if steady_state is None else diffrax.Event(
+            diffrax.steady_state_event(rtol=0.0, atol=steady_state, norm=_norm))
         sol = diffrax.diffeqsolve(
             diffrax.ODETerm(field), diffrax.Tsit5(), t0=0.0, t1=times[-1], dt0=None,
-            y0=(w0, w0), saveat=diffrax.SaveAt(ts=times),
+            y0=(w0, w0), saveat=diffrax.SaveAt(ts=times, t1=True),
             stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
-            max_steps=max_steps, throw=False)
-        ws, wbs = sol.ys
+            max_steps=max_steps, throw=False, event=event)
+        # diffrax writes the t1 save right after the last save reached, and fills the saves
+        # after an early (steady-state) stop with inf: hold the stopped state there instead.
+        last = jnp.sum(jnp.isfinite(sol.ts)) - 1
+        t_stop = sol.ts[last]
+        reached = times <= t_stop
+
+        def held(v):
+            mask = reached.reshape((-1,) + (1,) * (v.ndim - 1))
+            return jnp.where(mask, v[:-1], v[last])
+
+        ws, wbs = jax.tree_util.tree_map(held, sol.ys)
         rec = jax.vmap(lambda w, wb: _batch.metrics(apply, bar, X, y, alpha, w, wb, w0))(
             ws, wbs)
         last = jax.tree_util.tree_map(lambda v: v[-1], (ws, wbs))
-        ok = (sol.result == diffrax.RESULTS.successful) & jnp.all(jnp.isfinite(rec["loss"]))
-        return rec, last[0], last[1], ok, sol.stats["num_steps"]
+        finished = ((sol.result == diffrax.RESULTS.successful)
+                    | (sol.result == diffrax.RESULTS.event_occurred))
+        ok = finished & jnp.all(jnp.isfinite(rec["loss"]))
+        return rec, last[0], last[1], ok, sol.stats["num_steps"], t_stop
 
     return jax.jit(jax.vmap(one, in_axes=(0, 0, None, None, None)))
