@@ -15,6 +15,7 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
+import equinox as eqx
 import hypothesis.strategies as st
 import numpy as np
 import pytest
@@ -34,6 +35,12 @@ class Entry:
     - `output`: picks the main output array from the result (default: the result itself).
     - `slow`: run under `-m slow` only.
     - `kinds`: the corruptions tried (default all of `KINDS`).
+    - `label`: a suffix of the test id, for several entries of one function.
+
+    An argument to corrupt may be a path into a model or problem, `"model.factors.0"`:
+    attribute names and sequence indices separated by dots. The array there is replaced
+    (the container rebuilt without its constructor's checks, as a user could) and the
+    ValueError must name the root argument (`model`).
     """
 
     fn: Callable[..., Any]
@@ -43,10 +50,12 @@ class Entry:
     output: Callable[[Any], Any] = lambda r: r
     slow: bool = False
     kinds: tuple[str, ...] | None = None
+    label: str | None = None
 
     @property
     def name(self) -> str:
-        return f"{self.fn.__module__.split('.')[1]}.{self.fn.__name__}"
+        base = f"{self.fn.__module__.split('.')[1]}.{self.fn.__name__}"
+        return base if self.label is None else f"{base}[{self.label}]"
 
 
 def _xy(N: int = 4, d: int = 6, seed: int = 0) -> dict[str, np.ndarray]:
@@ -180,6 +189,8 @@ KINDS = ("nan", "inf", "-inf", "empty", "rank+", "rank-", "str", "object", "comp
 def _arrays(result: Any) -> list[np.ndarray]:
     if dataclasses.is_dataclass(result):
         result = [getattr(result, f.name) for f in dataclasses.fields(result)]
+    if isinstance(result, dict):
+        result = list(result.values())
     if isinstance(result, list | tuple):
         return [a for r in result for a in _arrays(r)]
     if isinstance(result, bool | str | type(None)) or callable(result):
@@ -196,10 +207,44 @@ def _alarm(signum, frame):
     raise _Timeout
 
 
+def _get(obj: Any, part: str) -> Any:
+    if isinstance(obj, dict):
+        return obj[part]
+    return obj[int(part)] if isinstance(obj, list | tuple) else getattr(obj, part)
+
+
+def _set(obj: Any, path: list[str], value: Any) -> Any:
+    """`obj` with the node at `path` replaced by `value` (containers copied, not mutated)."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    new = _set(_get(obj, head), rest, value)
+    if isinstance(obj, list | tuple):
+        items = list(obj)
+        items[int(head)] = new
+        return type(obj)(items)
+    if isinstance(obj, dict):
+        return {**obj, head: new}
+    if isinstance(obj, eqx.Module):
+        return eqx.tree_at(lambda o: getattr(o, head), obj, replace=new,
+                           is_leaf=lambda x: x is None)
+    return dataclasses.replace(obj, **{head: new})
+
+
 def check_entry(entry: Entry, arg: str, kind: str, seed: int) -> None:
-    """The property: finite correct-shaped output, or a ValueError naming `arg`."""
+    """The property: finite correct-shaped output, or a ValueError naming `arg` (its root
+    argument for a path such as `model.factors.0`)."""
     kwargs = entry.valid()
-    kwargs[arg] = _corrupted(kwargs.get(arg), kind, np.random.default_rng(seed))
+    root, *path = arg.split(".")
+    rng = np.random.default_rng(seed)
+    if path:
+        leaf = kwargs[root]
+        for part in path:
+            leaf = _get(leaf, part)
+        kwargs[root] = _set(kwargs[root], path, _corrupted(leaf, kind, rng))
+    else:
+        kwargs[arg] = _corrupted(kwargs.get(arg), kind, rng)
+    arg = root
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(60)
     try:
@@ -220,23 +265,14 @@ def check_entry(entry: Entry, arg: str, kind: str, seed: int) -> None:
         assert got == expected, f"{entry.name}({arg}={kind}) returned shape {got}"
 
 
-def _params(slow: bool):
+def _params(registry: list[Entry], slow: bool):
     return [
         pytest.param(e, a, k, id=f"{e.name}-{a}-{k}")
-        for e in REGISTRY
+        for e in registry
         if e.slow == slow
         for a in e.corrupt
         for k in (e.kinds or KINDS)
     ]
-
-
-@pytest.mark.parametrize(
-    "entry",
-    [pytest.param(e, id=e.name, marks=[pytest.mark.slow] if e.slow else []) for e in REGISTRY],
-)
-def test_valid_arguments_work(entry):
-    for a in _arrays(entry.fn(**entry.valid())):
-        assert np.isfinite(a).all()
 
 
 # hypothesis varies where the bad entry sits (the seed); every kind runs for every argument
@@ -244,16 +280,34 @@ _SETTINGS = settings(max_examples=3, deadline=None, derandomize=True,
                      suppress_health_check=[HealthCheck.too_slow])
 
 
-@pytest.mark.parametrize(("entry", "arg", "kind"), _params(slow=False))
-@_SETTINGS
-@given(seed=st.integers(0, 2**16))
-def test_malformed_argument(entry, arg, kind, seed):
-    check_entry(entry, arg, kind, seed)
+def robustness_tests(registry: list[Entry]):
+    """The three tests of a registry (valid arguments; malformed ones, fast and slow), to be
+    bound to `test_*` names in a test module."""
+
+    @pytest.mark.parametrize(
+        "entry",
+        [pytest.param(e, id=e.name, marks=[pytest.mark.slow] if e.slow else [])
+         for e in registry],
+    )
+    def test_valid_arguments_work(entry):
+        for a in _arrays(entry.fn(**entry.valid())):
+            assert np.isfinite(a).all()
+
+    @pytest.mark.parametrize(("entry", "arg", "kind"), _params(registry, slow=False))
+    @_SETTINGS
+    @given(seed=st.integers(0, 2**16))
+    def test_malformed_argument(entry, arg, kind, seed):
+        check_entry(entry, arg, kind, seed)
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize(("entry", "arg", "kind"), _params(registry, slow=True))
+    @settings(_SETTINGS, max_examples=1)  # each call compiles: one example per argument, kind
+    @given(seed=st.integers(0, 2**16))
+    def test_malformed_argument_slow(entry, arg, kind, seed):
+        check_entry(entry, arg, kind, seed)
+
+    return test_valid_arguments_work, test_malformed_argument, test_malformed_argument_slow
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(("entry", "arg", "kind"), _params(slow=True))
-@settings(_SETTINGS, max_examples=1)  # each call compiles: one example per argument and kind
-@given(seed=st.integers(0, 2**16))
-def test_malformed_argument_slow(entry, arg, kind, seed):
-    check_entry(entry, arg, kind, seed)
+test_valid_arguments_work, test_malformed_argument, test_malformed_argument_slow = (
+    robustness_tests(REGISTRY))

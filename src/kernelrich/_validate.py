@@ -169,3 +169,20 @@ def finite_result(value: object, *, names: str, what: str) -> object:
         raise ValueError(f"{what} is not finite in float64 for these {names}: their "
                          f"magnitudes are out of range; rescale {names}")
     return value
+
+
+def finite_leaves(name: str, tree: object) -> object:
+    """Refuse a pytree (model parameters) with a non-finite, complex or non-numeric array
+    leaf; the error names the leaf's path in `name`. Returns `tree` unchanged."""
+    import jax  # local: the other helpers are NumPy only
+
+    for path, leaf in jax.tree_util.tree_leaves_with_path(tree):
+        if not hasattr(leaf, "dtype") and not isinstance(leaf, list | tuple):
+            continue  # static data: ints, strings, callables
+        arr = np.asarray(leaf)
+        where = f"{name}{jax.tree_util.keystr(path)}"
+        if arr.dtype.kind not in "fiub":
+            raise ValueError(f"{where} must be a real numeric array, got dtype {arr.dtype}")
+        if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+            raise ValueError(f"{where} must be finite, got {_show(arr)}")
+    return tree

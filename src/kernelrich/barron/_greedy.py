@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import _validate
 from ._network import SigmoidalNetwork, evaluate, probabilities, radius_of, samples
-from ._search import initial_units, search_unit
+from ._search import _search_unit, initial_units
 from ._targets import Target, barron_constant
 
 SCHEDULES = ("line-search", "1/k", "2/(k+1)")
@@ -89,7 +89,7 @@ def greedy_fit(X, y, c0: float, n: int, C: float, *, radius: float | None = None
                steps: int = 200, learning_rate: float = 0.1, seed: int = 0) -> GreedyResult:
     """The greedy path for given values `y` = f(X) (f(0) = `c0`); see `greedy_approximation`."""
     X = samples(X)
-    y = _validate.finite_array("y", y, ndim=1)
+    y = _validate.bounded("y", _validate.finite_array("y", y, ndim=1))
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y must have one value per sample ({X.shape[0]}), got {y.shape}")
     n = _validate.integer("n", n, minimum=1)
@@ -118,7 +118,7 @@ def greedy_fit(X, y, c0: float, n: int, C: float, *, radius: float | None = None
         theta0 = initial_units(np.random.default_rng([seed, k]), Xs[:N, :d], restarts)
         theta0 = np.concatenate([theta0[:, :d], np.zeros((restarts, Xs.shape[1] - d)),
                                  theta0[:, d:]], axis=1)
-        best = search_unit(jnp.asarray(theta0), Xj, wj, hj, jnp.asarray(_pad(u)), 2 * C,
+        best = _search_unit(jnp.asarray(theta0), Xj, wj, hj, jnp.asarray(_pad(u)), 2 * C,
                            -1.0 if alpha_k is None else alpha_k, steps=steps,
                            learning_rate=learning_rate)
         a, b = np.asarray(best.a)[:d], float(best.b)

@@ -43,7 +43,7 @@ class SigmoidalNetwork(eqx.Module):
 
 def samples(X: object, d: int | None = None) -> np.ndarray:
     """The sample points of mu: a finite `(N, d)` array (and `d` columns if given)."""
-    X = _validate.finite_array("X", X, ndim=2)
+    X = _validate.bounded("X", _validate.finite_array("X", X, ndim=2))
     if d is not None and X.shape[1] != d:
         raise ValueError(f"X must have d={d} columns (the target's dimension), got shape "
                          f"{X.shape}")

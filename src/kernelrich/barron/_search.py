@@ -98,7 +98,6 @@ def _profile(theta, X, w, r, u, stats, bound, alpha_fixed):
     return value, grad, alpha, c
 
 
-@functools.partial(jax.jit, static_argnames=("steps",))
 def search_unit(
     theta0: Float[Array, "R d1"],
     X: Float[Array, "N d"],
@@ -113,6 +112,8 @@ def search_unit(
 ) -> UnitSearch:
     """Adam on the profiled objective from every row of `theta0` at once (batched + jit).
 
+    The arguments are checked first (ValueErrors naming them).
+
     **Arguments:**
 
     - `theta0`: `(R, d + 1)` starting units `(a, b)`, one row per restart.
@@ -126,6 +127,52 @@ def search_unit(
 
     The best unit over all restarts and iterations (`UnitSearch`).
     """
+    theta0 = _validate.finite_array("theta0", theta0, ndim=2)
+    X = _validate.finite_array("X", X, ndim=2)
+    N, d = X.shape
+    if theta0.shape[1] != d + 1:
+        raise ValueError(f"theta0 must have d + 1 = {d + 1} columns (a, b), got shape "
+                         f"{theta0.shape}")
+    arrays = {}
+    for name, value in (("w", w), ("h", h), ("u", u)):
+        arrays[name] = _validate.finite_array(name, value, ndim=1)
+        if arrays[name].shape != (N,):
+            raise ValueError(f"{name} must have one entry per sample ({N},), got shape "
+                             f"{arrays[name].shape}")
+    if (arrays["w"] < 0).any() or arrays["w"].sum() <= 0:
+        raise ValueError(f"w must be probabilities (>= 0, positive sum), got "
+                         f"{_validate._show(arrays['w'])}")
+    for name, value in (("theta0", theta0), ("X", X), ("h", arrays["h"]), ("u", arrays["u"])):
+        _validate.bounded(name, value)
+    bound = _validate.positive("bound", bound)
+    alpha_fixed = float(_validate.finite_array("alpha_fixed", [alpha_fixed])[0])
+    if alpha_fixed != -1 and not 0 <= alpha_fixed <= 1:
+        raise ValueError(f"alpha_fixed must be -1 or in [0, 1], got {alpha_fixed}")
+    steps = _validate.integer("steps", steps, minimum=1)
+    learning_rate = _validate.positive("learning_rate", learning_rate)
+    found = _search_unit(jnp.asarray(theta0), jnp.asarray(X), jnp.asarray(arrays["w"]),
+                         jnp.asarray(arrays["h"]), jnp.asarray(arrays["u"]), bound,
+                         alpha_fixed, steps=steps, learning_rate=learning_rate)
+    _validate.finite_result(jnp.concatenate([found.a, jnp.stack([found.b, found.c, found.value])]),
+                            names="theta0, X, h, u",
+                            what="the best unit")
+    return found
+
+
+@functools.partial(jax.jit, static_argnames=("steps",))
+def _search_unit(
+    theta0: Float[Array, "R d1"],
+    X: Float[Array, "N d"],
+    w: Float[Array, " N"],
+    h: Float[Array, " N"],
+    u: Float[Array, " N"],
+    bound: float,
+    alpha_fixed: float,
+    *,
+    steps: int,
+    learning_rate: float,
+) -> UnitSearch:
+    """`search_unit` without the checks (compiled; the greedy loop calls it)."""
     r = h - u
     stats = (w @ (r * r), w @ (r * u), w @ (u * u))
     profile = functools.partial(_profile, X=X, w=w, r=r, u=u, stats=stats, bound=bound,

@@ -82,7 +82,7 @@ def train_on_values(X, y, n: int, *, weights=None, restarts: int = 2, max_iter: 
                     seed: int = 0) -> TrainResult:
     """`train_network` for given values y = f(X) (noisy or not)."""
     X = samples(X)
-    y = _validate.finite_array("y", y, ndim=1)
+    y = _validate.bounded("y", _validate.finite_array("y", y, ndim=1))
     n = _validate.integer("n", n, minimum=1)
     restarts = _validate.integer("restarts", restarts, minimum=1)
     max_iter = _validate.integer("max_iter", max_iter, minimum=1)
@@ -103,7 +103,10 @@ def train_on_values(X, y, n: int, *, weights=None, restarts: int = 2, max_iter: 
             best = out
     d = X.shape[1]
     p = best.x
-    A = p[: n * d].reshape(n, d) / r
+    with np.errstate(over="ignore"):
+        A = p[: n * d].reshape(n, d) / r
+    _validate.finite_result(np.append(A, p), names="X and y",
+                            what="the trained network (overflow for badly scaled data)")
     net = SigmoidalNetwork(jnp.asarray(A), jnp.asarray(p[n * d: n * d + n]),
                            jnp.asarray(p[n * d + n: n * d + 2 * n]), jnp.asarray(p[-1]))
     return TrainResult(net, float(best.fun), float(np.abs(p[n * d + n: n * d + 2 * n]).sum()),

@@ -10,7 +10,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _descent
+from .. import _validate
+from . import _checks, _descent
 from ._descent import DescentResult, training_loss
 from ._models import Factorisation
 from ._problems import Completion, Sensing
@@ -42,17 +43,23 @@ def gradient_descent_batch(problem: Sensing | Completion, models: Sequence[Facto
     """
     if len(models) == 0:
         raise ValueError("models must not be empty")
-    steps_list = np.broadcast_to(np.asarray(step, dtype=float), (len(models),))
+    try:
+        steps_list = np.broadcast_to(np.asarray(step, dtype=float), (len(models),))
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"step must be one number or one per model ({len(models)}), got "
+                         f"{_validate._show(step)}") from err
     structure = jax.tree_util.tree_structure(models[0])
     shapes = [np.shape(x) for x in jax.tree_util.tree_leaves(models[0])]
+    models = list(models)
     for k, model in enumerate(models):
         opts = _descent._options(problem, model, float(steps_list[k]), steps, loss,
-                                 stop_loss, chunk, top, optimizer, decay, eps)
+                                 stop_loss, chunk, top, optimizer, decay, eps, f"models[{k}]")
         if (jax.tree_util.tree_structure(model) != structure
                 or [np.shape(x) for x in jax.tree_util.tree_leaves(model)] != shapes):
             raise ValueError(f"models must share one architecture; models[{k}] differs "
                              "from models[0]")
-    _, steps, stop_loss, chunk, top, decay, eps = opts
+        models[k] = opts[1]
+    problem, _, _, steps, stop_loss, chunk, top, decay, eps = opts
     scale = 1.0 if loss == "sum" else 1.0 / len(problem.y)
     problem = jax.tree_util.tree_map(jnp.asarray, problem)
     stacked = jax.tree_util.tree_map(lambda *xs: jnp.stack(xs), *models)
@@ -68,7 +75,8 @@ def gradient_descent_batch(problem: Sensing | Completion, models: Sequence[Facto
                                             adaptive=optimizer == "group_rmsprop")
         vals, ran = np.asarray(vals), np.asarray(ran)
         if not np.all(np.isfinite(vals[ran])):
-            raise FloatingPointError("GD diverged in the batch; try a smaller step")
+            raise _checks.DivergenceError("GD diverged in the batch with step="
+                                          f"{_validate._show(steps_list)}; try a smaller step")
         losses.append((vals, ran))
         done += int(ran.any(axis=0).sum())
         times.append(done)

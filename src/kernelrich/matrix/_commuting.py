@@ -21,6 +21,7 @@ import numpy as np
 from jaxtyping import Float
 
 from .. import _validate
+from . import _checks
 
 
 def commuting_limit(X: Float[np.ndarray, "m n"], y: Float[np.ndarray, " m"], alpha: float,
@@ -43,19 +44,36 @@ def commuting_limit(X: Float[np.ndarray, "m n"], y: Float[np.ndarray, " m"], alp
     log_a2 = 2 * np.log(_validate.positive("alpha", alpha))
     tol = _validate.positive("tol", tol)
     max_iter = _validate.integer("max_iter", max_iter, minimum=1)
-    y_norm = max(np.linalg.norm(y), np.finfo(float).tiny)
-    # Continuation from alpha = 1 down in factors of 100, warm-starting nu: from nu = 0 at
-    # alpha = 1e-100 the damped phase of Newton would take hundreds of steps.
-    path = np.arange(0.0, log_a2, -2 * np.log(100.0))[1:] if log_a2 < 0 else np.zeros(0)
-    nu = np.zeros(len(y))
-    for target in [*path, log_a2]:
-        nu, residual = _newton(X, y, nu, target, tol * y_norm, max_iter)
+    # Badly scaled data (|X| or |y| beyond 2^+-20) is solved as X / s, y / t with s, t exact
+    # powers of two: beta' = beta s / t is the limit at alpha'^2 = alpha^2 s / t.
+    s, t = _checks.power_of_two(np.abs(X).max()), _checks.power_of_two(np.abs(y).max())
+    log_a2 = log_a2 + np.log(s) - np.log(t)
+    if log_a2 > 2 * np.log(1e50):
+        raise ValueError(f"alpha^2 max|X| / max|y| = exp({log_a2:.4g}) > 1e100 (alpha={alpha:.3e}"
+                         f", max|X|={np.abs(X).max():.3e}, max|y|={np.abs(y).max():.3e}): the "
+                         "limit is not resolved in float64 there; rescale X, y or alpha")
+    nu, residual, y_norm = _continuation(X / s, y / t, log_a2, tol, max_iter)
     if residual > tol * y_norm:
         raise RuntimeError(
             f"commuting_limit: Newton did not reach tol={tol:.1e} in {max_iter} steps at "
             f"alpha={alpha:.3e} (relative residual {residual / y_norm:.2e}); y may lie "
             "outside the cone {X beta : beta > 0}")
-    return np.exp(log_a2 + X.T @ nu)
+    with np.errstate(over="ignore"):
+        beta = np.exp(log_a2 + X.T @ nu / s) * (t / s)
+    return _validate.finite_result(beta, names="X and y", what="the commuting limit beta")
+
+
+def _continuation(X, y, log_a2, tol, max_iter) -> tuple[np.ndarray, float, float]:
+    """nu at log(alpha^2) = `log_a2`, by continuation from alpha = 1 in factors of 100,
+    warm-starting nu: from nu = 0 at alpha = 1e-100 the damped phase of Newton would take
+    hundreds of steps."""
+    y_norm = max(np.linalg.norm(y), np.finfo(float).tiny)
+    jump = 2 * np.log(100.0)
+    path = np.arange(0.0, log_a2, -jump if log_a2 < 0 else jump)[1:]
+    nu = np.zeros(len(y))
+    for target in [*path, log_a2]:
+        nu, residual = _newton(X, y, nu, target, tol * y_norm, max_iter)
+    return nu, residual, y_norm
 
 
 def _newton(X, y, nu, log_a2, target, max_iter) -> tuple[np.ndarray, float]:

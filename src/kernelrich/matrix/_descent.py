@@ -13,6 +13,7 @@ from jaxtyping import Float
 
 from .. import _validate
 from .._progress import progress_bar
+from . import _checks
 from ._models import Factorisation
 from ._problems import Completion, Sensing
 
@@ -45,7 +46,20 @@ class DescentResult:
 
 
 def training_loss(model: Factorisation, problem: Sensing | Completion, scale: float):
-    """scale * sum_i (A(W)_i - y_i)^2 (scale 1: Gunasekar's sum; 1/m: Arora's mean)."""
+    """scale * sum_i (A(W)_i - y_i)^2 (scale 1: Gunasekar's sum; 1/m: Arora's mean).
+
+    Called on concrete values, the arguments are checked (ValueErrors naming them); traced
+    inside jit / grad, they are not."""
+    if _checks.traced(model, problem, scale):
+        return _loss(model, problem, scale)
+    problem = _checks.problem(problem)
+    model = _checks.model(model, problem.shape)
+    scale = _validate.positive("scale", scale)
+    return _validate.finite_result(_loss(model, problem, scale),
+                                   names="model, problem, scale", what="the training loss")
+
+
+def _loss(model, problem, scale):
     r = problem.measure(model.matrix()) - problem.y
     return scale * jnp.sum(r * r)
 
@@ -109,7 +123,7 @@ def gradient_descent(problem: Sensing | Completion, model: Factorisation, *, ste
 
     **Raises:** `FloatingPointError` if the loss becomes non-finite (step too large).
     """
-    step, steps, stop_loss, chunk, top, decay, eps = _options(
+    problem, model, step, steps, stop_loss, chunk, top, decay, eps = _options(
         problem, model, step, steps, loss, stop_loss, chunk, top, optimizer, decay, eps)
     scale = 1.0 if loss == "sum" else 1.0 / len(problem.y)
     problem = jax.tree_util.tree_map(jnp.asarray, problem)
@@ -127,8 +141,9 @@ def gradient_descent(problem: Sensing | Completion, model: Factorisation, *, ste
             values = np.asarray(values)[np.asarray(ran)]
             bad = ~np.isfinite(values)
             if bad.any():
-                raise FloatingPointError(f"GD diverged at step {done + int(np.argmax(bad)) + 1}"
-                                         f" with step={step:g}; try a smaller step")
+                first = done + int(np.argmax(bad)) + 1
+                raise _checks.DivergenceError(f"GD diverged at step {first} with step={step:g};"
+                                              " try a smaller step")
             losses.append(values)
             done += len(values)
             times.append(done)
@@ -144,15 +159,12 @@ def _top(model: Factorisation, k: int) -> np.ndarray:
     return np.linalg.svd(np.asarray(model.matrix()), compute_uv=False)[:k]
 
 
-def _options(problem, model, step, steps, loss, stop_loss, chunk, top, optimizer, decay, eps):
-    """Validate `gradient_descent`'s arguments (shared with `gradient_descent_batch`)."""
-    if not isinstance(problem, Sensing | Completion):
-        raise ValueError(f"problem must be a Sensing or Completion, got {type(problem)}")
-    if not isinstance(model, Factorisation):
-        raise ValueError(f"model must be a Factorisation, got {type(model)}")
-    if tuple(model.matrix().shape) != tuple(problem.shape):
-        raise ValueError(f"model must have the problem's shape {tuple(problem.shape)}, got "
-                         f"{tuple(model.matrix().shape)}")
+def _options(problem, model, step, steps, loss, stop_loss, chunk, top, optimizer, decay, eps,
+             model_name: str = "model"):
+    """Validate `gradient_descent`'s arguments (shared with `gradient_descent_batch`, which
+    names each member `models[k]`)."""
+    problem = _checks.problem(problem)
+    model = _checks.model(model, problem.shape, model_name)
     step, steps, loss, stop_loss, chunk = _validate.descent_options(step, steps, loss, stop_loss,
                                                                     chunk)
     top = _validate.integer("top", top, minimum=1)
@@ -161,4 +173,7 @@ def _options(problem, model, step, steps, loss, stop_loss, chunk, top, optimizer
     if decay >= 1:
         raise ValueError(f"decay must be in (0, 1), got {decay}")
     eps = _validate.positive("eps", eps)
-    return step, steps, stop_loss, chunk, top, decay, eps
+    scale = 1.0 if loss == "sum" else 1.0 / len(problem.y)
+    _validate.finite_result(_loss(model, problem, scale), names=f"problem and {model_name}",
+                            what="the initial training loss")
+    return problem, model, step, steps, stop_loss, chunk, top, decay, eps

@@ -21,7 +21,8 @@ import optimistix as optx
 from jaxtyping import Float
 
 from .. import _validate
-from ._descent import training_loss
+from . import _checks
+from ._descent import _loss, training_loss
 from ._models import Factorisation
 from ._problems import Completion, Sensing
 
@@ -93,11 +94,8 @@ def gradient_flow(problem: Sensing | Completion, model: Factorisation,
 
     **Raises:** `RuntimeError` with diffrax's result if the solve fails (e.g. max_steps).
     """
-    if not isinstance(model, Factorisation):
-        raise ValueError(f"model must be a Factorisation, got {type(model)}")
-    if tuple(model.matrix().shape) != tuple(problem.shape):
-        raise ValueError(f"model must have the problem's shape {tuple(problem.shape)}, got "
-                         f"{tuple(model.matrix().shape)}")
+    problem = _checks.problem(problem)
+    model = _checks.model(model, problem.shape)
     times = _validate.finite_array("times", times, ndim=1)
     if times[0] <= 0 or np.any(np.diff(times) <= 0):
         raise ValueError(f"times must be increasing and > 0, got {times}")
@@ -109,6 +107,8 @@ def gradient_flow(problem: Sensing | Completion, model: Factorisation,
     max_steps = _validate.integer("max_steps", max_steps, minimum=1)
     stop = 0.0 if stop_loss is None else _validate.positive("stop_loss", stop_loss)
     scale = 1.0 if loss == "sum" else 1.0 / len(problem.y)
+    _validate.finite_result(_loss(model, problem, scale), names="problem and model",
+                            what="the initial training loss")
     problem = jax.tree_util.tree_map(jnp.asarray, problem)
     ts, mats, losses, ys, steps, result = _solve(
         model, problem, scale, jnp.asarray(times), rtol, atol, stop, solver=solver,

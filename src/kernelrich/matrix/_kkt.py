@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _validate
+from . import _checks
 from ._nuclear import NuclearNormResult
 from ._problems import Completion, Sensing
 
@@ -29,7 +31,15 @@ def kkt_residuals(problem: Sensing | Completion, result: NuclearNormResult, *,
     (max(||(I - UU^T) G (I - VV^T)||_2 - 1, 0)); for PSD X "dual_psd"
     (max(-lambda_min(I - G), 0)) and "complementarity" (||(I - G) X||_F).
     """
-    X, lam = result.X, result.multiplier
+    problem = _checks.problem(problem)
+    if not isinstance(result, NuclearNormResult):
+        raise ValueError(f"result must be a NuclearNormResult, got {type(result).__name__}")
+    X = _checks.matrix("result.X", result.X, problem.shape)
+    lam = _validate.finite_array("result.multiplier", result.multiplier, ndim=1)
+    if lam.shape != np.shape(problem.y):
+        raise ValueError(f"result.multiplier must have one entry per measurement "
+                         f"{np.shape(problem.y)}, got shape {lam.shape}")
+    rank_tol = _validate.positive("rank_tol", rank_tol)
     r = np.asarray(problem.measure(X)) - np.asarray(problem.y)
     G = np.asarray(problem.adjoint(lam))
     out = {"primal": float(max(np.abs(r).max() - result.tol, 0.0)),
@@ -38,7 +48,7 @@ def kkt_residuals(problem: Sensing | Completion, result: NuclearNormResult, *,
         Z = np.eye(len(X)) - (G + G.T) / 2
         out["dual_psd"] = float(max(-np.linalg.eigvalsh(Z).min(), 0.0))
         out["complementarity"] = float(np.linalg.norm(Z @ X))
-        return out
+        return _finite(out)
     U, s, Vt = np.linalg.svd(X)
     k = int(np.sum(s > rank_tol * s[0]))
     Uk, Vk = U[:, :k], Vt[:k].T
@@ -46,4 +56,10 @@ def kkt_residuals(problem: Sensing | Completion, result: NuclearNormResult, *,
     out["support"] = float(np.abs(Uk.T @ G @ Vk - np.eye(k)).max())
     out["cross"] = float(np.linalg.norm(Uk.T @ G @ Q) + np.linalg.norm(P @ G @ Vk))
     out["dual_norm"] = float(max(np.linalg.norm(P @ G @ Q, 2) - 1, 0.0))
+    return _finite(out)
+
+
+def _finite(out: dict[str, float]) -> dict[str, float]:
+    _validate.finite_result(list(out.values()), names="problem and result",
+                            what="a KKT residual")
     return out

@@ -26,14 +26,26 @@ def reconstruction_error(W: Float[np.ndarray, "n1 n2"], truth: Float[np.ndarray,
     """The mean over all n1 n2 entries of (W - W*)^2 (Arora et al. 2019, section 3: the
     test error over observed and unobserved entries alike)."""
     W, truth = _pair(W, truth)
-    return float(np.mean((W - truth) ** 2))
+    with np.errstate(over="ignore"):
+        value = np.mean((W - truth) ** 2)
+    return float(_validate.finite_result(value, names="W and truth",
+                                         what="the mean squared error"))
 
 
 def relative_error(W: Float[np.ndarray, "n1 n2"], truth: Float[np.ndarray, "n1 n2"]
                    ) -> float:
     """||W - W*||_F / ||W*||_F (Gunasekar et al. 2017, Figure 1)."""
     W, truth = _pair(W, truth)
-    return float(np.linalg.norm(W - truth) / np.linalg.norm(truth))
+    # both scaled by their largest entry, so that the norms neither overflow nor underflow
+    top = max(np.abs(W).max(), np.abs(truth).max())
+    with np.errstate(over="ignore"):
+        diff = W / top - truth / top
+    reference = np.linalg.norm(truth / top) if top > 0 else 0.0
+    if reference == 0:
+        raise ValueError("truth must not be the zero matrix (or negligible next to W), its "
+                         "relative error is undefined")
+    return float(_validate.finite_result(np.linalg.norm(diff) / reference,
+                                         names="W and truth", what="the relative error"))
 
 
 def nuclear_norm(W: Float[np.ndarray, "n1 n2"]) -> float:

@@ -8,6 +8,7 @@ With `psd`, X is constrained PSD and ||X||_* = trace(X).
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ import numpy as np
 from jaxtyping import Float
 
 from .. import _validate
+from . import _checks
 from ._problems import Completion, Sensing
 
 SOLVERS = ("CLARABEL", "SCS")
@@ -46,6 +48,14 @@ class NuclearNormResult:
     multiplier: Float[np.ndarray, " m"]
     psd: bool
     tol: float
+
+
+def _row_scales(problem: Sensing | Completion) -> np.ndarray:
+    """1 / ||A_i||_F for sensing (ones for completion)."""
+    if isinstance(problem, Completion):
+        return np.ones(len(problem.y))
+    A = np.asarray(problem.A).reshape(len(problem.y), -1)
+    return 1 / np.maximum(np.linalg.norm(A, axis=1), np.finfo(float).tiny)
 
 
 def _scaled_residual(problem: Sensing | Completion, X: cp.Variable
@@ -82,13 +92,25 @@ def min_nuclear_norm(problem: Sensing | Completion, *, psd: bool = False, tol: f
     **Raises:** `RuntimeError` naming the solver's status if it is not "optimal" (or
     "optimal_inaccurate" with `allow_inaccurate`): infeasible, unbounded or failed.
     """
-    if not isinstance(problem, Sensing | Completion):
-        raise ValueError(f"problem must be a Sensing or Completion, got {type(problem)}")
+    problem = _checks.problem(problem)
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}")
     if tol != 0.0:
         tol = _validate.positive("tol", tol)
     n1, n2 = problem.shape
+    # min ||X||_* s.t. A(X) = y is homogeneous in y: badly scaled data (|y_i| / ||A_i||
+    # beyond 2^+-20) is solved for y / t, t an exact power of two, and X scaled back
+    t = _checks.power_of_two(float(np.max(np.abs(np.asarray(problem.y)) * _row_scales(problem))))
+    if t != 1.0:
+        small = min_nuclear_norm(dataclasses.replace(problem, y=np.asarray(problem.y) / t),
+                                 psd=psd, tol=tol / t, solver=solver,
+                                 allow_inaccurate=allow_inaccurate, **solver_options)
+        with np.errstate(over="ignore"):
+            out = dataclasses.replace(small, X=small.X * t, nuclear_norm=small.nuclear_norm * t,
+                                      residual=small.residual * t, tol=tol)
+        _validate.finite_result([out.X.max(), out.nuclear_norm, out.residual],
+                                names="problem.A and problem.y", what="the minimiser X")
+        return out
     if psd and n1 != n2:
         raise ValueError(f"psd=True needs a square problem, got shape {problem.shape}")
     X = cp.Variable((n1, n2), PSD=True) if psd else cp.Variable((n1, n2))

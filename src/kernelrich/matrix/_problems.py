@@ -91,6 +91,8 @@ def sensing(A, y, truth=None, *, symmetric: bool = False) -> Sensing:
 
 def completion(rows, cols, shape, y, truth=None) -> Completion:
     """A checked `Completion` problem: indices in range, no entry observed twice."""
+    if np.ndim(shape) != 1 or len(shape) != 2:
+        raise ValueError(f"shape must be a pair (n1, n2), got {_validate._show(shape)}")
     shape = (_validate.integer("shape[0]", shape[0], minimum=1),
              _validate.integer("shape[1]", shape[1], minimum=1))
     y = _validate.finite_array("y", y, ndim=1)

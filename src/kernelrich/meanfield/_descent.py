@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _validate
-from ._model import ParticleModel, objective, velocity
+from ._model import ParticleModel, _objective, objective, velocity
 from ._particles import Particles, check_particles, check_scaling
 from ._path import DivergenceError, ParticlePath
 
@@ -94,6 +94,8 @@ def particle_descent(
     gamma = check_scaling(scaling)
     decay = check_weight_decay(weight_decay)
     beta = _validate.positive("position_rate", position_rate)
+    _validate.finite_result(_objective(model, init, gamma, decay), names="init",
+                            what="J_m at the initial particles")
     xs, values, last = _scan(model, init, jnp.asarray(step), num_steps // every, every, gamma,
                              decay, beta)
     w = np.concatenate([np.asarray(init.w)[None], np.asarray(xs.w)])

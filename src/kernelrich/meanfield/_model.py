@@ -10,7 +10,8 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from ._particles import Particles
+from .. import _validate
+from ._particles import Particles, check_particles
 
 
 class ParticleModel(eqx.Module):
@@ -47,6 +48,23 @@ class ParticleModel(eqx.Module):
         return jax.vmap(self.feature)(theta)
 
 
+def _concrete(particles: object) -> bool:
+    """Whether `particles` holds numbers (not JAX tracers inside jit / grad): only then are
+    they checked, by `_checked`."""
+    leaves = jax.tree_util.tree_leaves(particles)
+    return not any(isinstance(leaf, jax.core.Tracer) for leaf in leaves)
+
+
+def _checked(model: ParticleModel, particles: object) -> Particles:
+    """`particles` checked (finite, float64, matching m; `model.dim` columns if defined)."""
+    particles = check_particles("particles", particles)
+    dim = getattr(model, "dim", None)
+    if dim is not None and particles.theta.shape[1] != dim:
+        raise ValueError(f"particles.theta must have the model's p={dim} columns, got shape "
+                         f"{particles.theta.shape}")
+    return particles
+
+
 def masses(model: ParticleModel, particles: Particles, gamma: float) -> Float[Array, " m"]:
     """The masses m^-gamma s(w_i) of the atoms of mu_m (Chizat & Bach 2018, eq. (3))."""
     return model.signed_weight(particles.w) / particles.m**gamma
@@ -63,6 +81,10 @@ def predict(model: ParticleModel, particles: Particles, gamma: float = 1.0) -> F
 
     **Returns:** the vector of F.
     """
+    if _concrete(particles):
+        particles = _checked(model, particles)
+        return _validate.finite_result(masses(model, particles, gamma) @ model.features(
+            particles.theta), names="particles", what="the prediction")
     return masses(model, particles, gamma) @ model.features(particles.theta)
 
 
@@ -83,6 +105,13 @@ def objective(
 
     **Returns:** the scalar objective.
     """
+    if _concrete(particles):
+        value = _objective(model, _checked(model, particles), gamma, weight_decay)
+        return _validate.finite_result(value, names="particles", what="the objective J_m")
+    return _objective(model, particles, gamma, weight_decay)
+
+
+def _objective(model, particles, gamma, weight_decay):
     a = masses(model, particles, gamma)
     value = model.risk(a @ model.features(particles.theta)) + model.penalty(a, particles.theta)
     if weight_decay:
@@ -109,6 +138,13 @@ def velocity(
 
     **Returns:** `(J_m, velocity)`, the velocity as `Particles`.
     """
-    value, grad = jax.value_and_grad(objective, argnums=1)(model, particles, gamma, weight_decay)
+    if _concrete(particles):
+        particles = _checked(model, particles)
+    value, grad = jax.value_and_grad(_objective, argnums=1)(model, particles, gamma,
+                                                             weight_decay)
     rate = -(particles.m ** (2 * gamma - 1))
-    return value, Particles(rate * grad.w, (rate * position_rate) * grad.theta)
+    out = Particles(rate * grad.w, (rate * position_rate) * grad.theta)
+    if _concrete(particles):
+        for part in (value, out.w, out.theta):
+            _validate.finite_result(part, names="particles", what="J_m or the velocity")
+    return value, out

@@ -55,6 +55,7 @@ def empirical_ntk(
     if method == "structured" and not is_mlp:
         raise ValueError("method='structured' needs params an MLP and apply=apply_mlp, got "
                          f"params of type {type(params).__name__}")
+    _validate.finite_leaves("params", params)
     n_out = _n_outputs(apply, params, A)
     if method == "structured" or (method == "auto" and is_mlp):
         if params.widths[0] != A.shape[1]:
@@ -64,7 +65,8 @@ def empirical_ntk(
     else:
         K = _generic(apply, params, A, B, n_out, "ntvp" if method == "ntvp" else "jacobian",
                      outputs == "full", symmetric, batch_size)
-    return K / n_out if outputs == "mean" else K
+    K = K / n_out if outputs == "mean" else K
+    return _validate.finite_result(K, names="params, X1, X2", what="the empirical NTK")
 
 
 def _n_outputs(apply, params, A: np.ndarray) -> int:

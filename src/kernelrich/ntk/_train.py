@@ -70,8 +70,11 @@ def train_gd(model, X, y, *, lr: float, steps: int, normalization: str = "mean",
     - `record`: step counts at which to record predictions and loss (default: 0 and `steps`).
     - `X_eval`: where to record predictions (default `X`).
     """
-    X = _validate.finite_array("X", X, ndim=2)
-    y = _validate.finite_array("y", y)
+    _validate.finite_leaves("model", model)
+    X = _validate.bounded("X", _validate.finite_array("X", X, ndim=2))
+    y = _validate.bounded("y", _validate.finite_array("y", y))
+    if y.ndim not in (1, 2):
+        raise ValueError(f"y must have shape (N,) or (N, O), got {y.shape}")
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y must have {X.shape[0]} rows (as X), got shape {y.shape}")
     lr = _validate.positive("lr", lr)
@@ -81,8 +84,17 @@ def train_gd(model, X, y, *, lr: float, steps: int, normalization: str = "mean",
     record = np.unique(np.asarray([0, steps] if record is None else record, dtype=int))
     if record.min() < 0 or record.max() > steps:
         raise ValueError(f"record must lie in [0, steps={steps}], got {record}")
-    X_eval = X if X_eval is None else _validate.finite_array("X_eval", X_eval, ndim=2)
+    X_eval = X if X_eval is None else _validate.bounded(
+        "X_eval", _validate.finite_array("X_eval", X_eval, ndim=2))
     X, y, X_eval = jnp.asarray(X), jnp.asarray(y), jnp.asarray(X_eval)
+    try:
+        out = eqx.filter_eval_shape(lambda m, x: m(x), model, X)
+    except Exception as err:  # a model whose arrays do not fit together or X
+        raise ValueError(f"model must map X of shape {X.shape} to (N,) or (N, O); calling it "
+                         f"raised {type(err).__name__}: {err}") from err
+    if out.shape[:1] != X.shape[:1] or out.size != y.size:
+        raise ValueError(f"model must map X of shape {X.shape} to the shape of y {y.shape}, "
+                         f"got {out.shape}")
     done, preds, losses = 0, [], []
     for target in record:
         model = _descend(model, X, y, jnp.asarray(lr), jnp.asarray(c), jnp.asarray(target - done))
@@ -91,6 +103,8 @@ def train_gd(model, X, y, *, lr: float, steps: int, normalization: str = "mean",
         preds.append(np.asarray(f))
         losses.append(float(loss))
     preds = np.stack(preds)
+    _validate.finite_result(np.append(preds.ravel(), losses), names="model, X, y, X_eval and lr",
+                            what="train_gd's predictions or loss (divergence or overflow)")
     if preds.shape[-1] == 1 and y.ndim == 1:
         preds = preds[..., 0]
     return TrainResult(model, record, preds, np.asarray(losses))
