@@ -1,5 +1,5 @@
-"""Figure 3 of Jacot et al. (2018) (Sec. 5, the seed's open TODO): convergence along the
-principal components of the NTK.
+"""Figure 3 of Jacot et al. (2018) (Sec. 5; the seed leaves this figure as an open item):
+convergence along the principal components of the NTK.
 
 Data: N digits (`_setup.digits`). With Theta_inf(X, X) = sum_i lambda_i v_i v_i^T (unit v_i,
 largest first), kernel gradient descent of the cost (1/2N) sum (f - y)^2 moves the residual
