@@ -52,6 +52,17 @@ def positive(name: str, value: object, *, allow_array: bool = False) -> float | 
     return value
 
 
+def nonnegative(name: str, value: object) -> float:
+    """A finite number >= 0, as a float."""
+    try:
+        result = float(value)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a number >= 0, got {value!r}") from err
+    if not np.isfinite(result) or result < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {result}")
+    return result
+
+
 def integer(name: str, value: object, *, minimum: int) -> int:
     """An integer >= `minimum` (floats that are not whole numbers are refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral | np.integer):

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _validate
 from ._models import Factorisation
-from ._problems import Completion, Sensing
+from ._problems import Completion, Sensing, check_indices
 
 
 class DivergenceError(FloatingPointError, ValueError):
@@ -43,15 +43,7 @@ def problem(value: object, name: str = "problem") -> Sensing | Completion:
             raise ValueError(f"{name}.A and {name}.y must have the same length m, got "
                              f"{name}.A.shape={A.shape} and {name}.y.shape={y.shape}")
         return Sensing(A, y, value.truth)
-    for field in ("rows", "cols"):
-        idx = np.asarray(getattr(value, field))
-        size = value.shape[0 if field == "rows" else 1]
-        if idx.shape != y.shape or not np.issubdtype(idx.dtype, np.integer):
-            raise ValueError(f"{name}.{field} must be integers of the shape of {name}.y "
-                             f"{y.shape}, got {idx.dtype} of shape {idx.shape}")
-        if idx.min() < 0 or idx.max() >= size:
-            raise ValueError(f"{name}.{field} must lie in [0, {size}), got range "
-                             f"[{idx.min()}, {idx.max()}]")
+    check_indices(np.asarray(value.rows), np.asarray(value.cols), y, value.shape, f"{name}.")
     return Completion(value.rows, value.cols, y, value.truth, value.shape)
 
 

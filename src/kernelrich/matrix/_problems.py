@@ -97,19 +97,26 @@ def completion(rows, cols, shape, y, truth=None) -> Completion:
              _validate.integer("shape[1]", shape[1], minimum=1))
     y = _validate.finite_array("y", y, ndim=1)
     rows, cols = np.asarray(rows), np.asarray(cols)
-    for name, idx, size in (("rows", rows, shape[0]), ("cols", cols, shape[1])):
-        if idx.shape != y.shape or not np.issubdtype(idx.dtype, np.integer):
-            raise ValueError(f"{name} must be integers of the shape of y {y.shape}, got "
-                             f"{idx.dtype} of shape {idx.shape}")
-        if idx.min() < 0 or idx.max() >= size:
-            raise ValueError(f"{name} must lie in [0, {size}), got range "
-                             f"[{idx.min()}, {idx.max()}]")
+    check_indices(rows, cols, y, shape)
     flat = rows * shape[1] + cols
     if len(np.unique(flat)) != len(flat):
         first = int(flat[np.argmax(np.bincount(flat))])
         raise ValueError(f"rows, cols must not repeat an entry, got ({first // shape[1]}, "
                          f"{first % shape[1]}) more than once")
     return Completion(rows, cols, y, _truth(truth, shape), shape)
+
+
+def check_indices(rows: np.ndarray, cols: np.ndarray, y: np.ndarray, shape: tuple[int, int],
+                  prefix: str = "") -> None:
+    """Observed entries (rows[k], cols[k]): integers of the shape of y, inside `shape`; the
+    errors name the arguments with `prefix` (e.g. "problem.")."""
+    for field, idx, size in (("rows", rows, shape[0]), ("cols", cols, shape[1])):
+        if idx.shape != y.shape or not np.issubdtype(idx.dtype, np.integer):
+            raise ValueError(f"{prefix}{field} must be integers of the shape of {prefix}y "
+                             f"{y.shape}, got {idx.dtype} of shape {idx.shape}")
+        if idx.min() < 0 or idx.max() >= size:
+            raise ValueError(f"{prefix}{field} must lie in [0, {size}), got range "
+                             f"[{idx.min()}, {idx.max()}]")
 
 
 def _truth(truth, shape) -> np.ndarray | None:

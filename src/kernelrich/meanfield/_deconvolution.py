@@ -13,17 +13,6 @@ from .. import _validate
 from ._model import ParticleModel
 
 
-def check_lam(lam: object) -> float:
-    """lambda >= 0 and finite, else a `ValueError` naming `lam`."""
-    try:
-        value = float(lam)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"lam must be a number >= 0, got {lam!r}") from err
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"lam must be a finite number >= 0, got {value}")
-    return value
-
-
 def fourier_features(theta: Float[Array, "..."], cutoff: int, xp=jnp) -> Float[Array, "... F"]:
     """phi(theta) = (1, sqrt2 cos 2 pi k theta, sqrt2 sin 2 pi k theta)_{k = 1..K}.
 
@@ -75,7 +64,7 @@ class SpikeDeconvolution(ParticleModel):
                 f"got shape {observed.shape}"
             )
         self.observed = jnp.asarray(observed)
-        self.lam = check_lam(lam)
+        self.lam = _validate.nonnegative("lam", lam)
 
     def feature(self, theta: Float[Array, " 1"]) -> Float[Array, " F"]:
         return fourier_features(theta[0], self.cutoff)

@@ -14,17 +14,6 @@ from ._particles import Particles, check_particles, check_scaling
 from ._path import DivergenceError, ParticlePath
 
 
-def check_weight_decay(weight_decay: object) -> float:
-    """kappa >= 0 and finite, else a `ValueError` naming `weight_decay`."""
-    try:
-        value = float(weight_decay)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"weight_decay must be a number >= 0, got {weight_decay!r}") from err
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"weight_decay must be a finite number >= 0, got {value}")
-    return value
-
-
 def _axpy(x: Particles, step, v: Particles) -> Particles:
     return jax.tree_util.tree_map(lambda a, b: a + step * b, x, v)
 
@@ -92,7 +81,7 @@ def particle_descent(
     if num_steps % every:
         raise ValueError(f"record_every must divide num_steps={num_steps}, got {every}")
     gamma = check_scaling(scaling)
-    decay = check_weight_decay(weight_decay)
+    decay = _validate.nonnegative("weight_decay", weight_decay)
     beta = _validate.positive("position_rate", position_rate)
     _validate.finite_result(_objective(model, init, gamma, decay), names="init",
                             what="J_m at the initial particles")

@@ -10,7 +10,7 @@ import numpy as np
 from jaxtyping import Float
 
 from .. import _validate
-from ._descent import check_weight_decay, extras
+from ._descent import extras
 from ._model import ParticleModel, objective, velocity
 from ._particles import Particles, check_particles, check_scaling
 from ._path import ParticlePath
@@ -78,7 +78,7 @@ def particle_flow(
     init = check_particles("init", init)
     times = _check_times(times)
     gamma = check_scaling(scaling)
-    decay = check_weight_decay(weight_decay)
+    decay = _validate.nonnegative("weight_decay", weight_decay)
     beta = _validate.positive("position_rate", position_rate)
     rtol = _validate.positive("rtol", rtol)
     atol = _validate.positive("atol", atol)
