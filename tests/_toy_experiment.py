@@ -14,7 +14,17 @@ from pathlib import Path
 
 import numpy as np
 
-from kernelrich.experiments import Check, CheckResult, Experiment, Store, grid, run_experiment
+from kernelrich.experiments import (
+    Check,
+    CheckResult,
+    Counterexample,
+    Experiment,
+    Store,
+    grid,
+    nan_at,
+    run_experiment,
+    setting,
+)
 
 CALLS: list[dict] = []
 
@@ -94,17 +104,28 @@ KILL = Experiment(
 )
 
 
-def passing_check() -> CheckResult:
-    return CheckResult.compare("Toy Thm 1", "a=1", "|y - a x|", 1e-12, 1e-9, paper="toy2024")
+def _slope(evidence, theorem: str = "Toy Thm 1") -> CheckResult:
+    """The toy line's slope against 1: fit y = s x by least squares."""
+    x, y = np.asarray(evidence["x"], float), np.asarray(evidence["y"], float)
+    s = float(x @ y / (x @ x))
+    return CheckResult.compare(theorem, "a=1", "|fitted slope - 1|", abs(s - 1), 1e-9,
+                               paper="toy2024")
 
 
-def failing_check() -> CheckResult:
-    return CheckResult.compare("Toy Thm 2", "a=2", "|y - a x|", 0.5, 1e-9)
+def _line(a: float):
+    def measure():
+        x = np.arange(1.0, 4.0)
+        return {"x": x, "y": a * x}
+
+    return measure
 
 
 CHECKS = [
-    Check("Toy Thm 1", "a=1", passing_check, paper="toy2024"),
-    Check("Toy Thm 2", "a=2", failing_check, paper="toy2024"),
+    Check("Toy Thm 1", "a=1", _line(1.0), _slope,
+          (Counterexample("slope 1.1", setting("y", lambda e: 1.1 * e["x"])),
+           Counterexample("a diverged run", nan_at("y"))), paper="toy2024"),
+    Check("Toy Thm 2", "a=2", _line(2.0), lambda e: _slope(e, "Toy Thm 2"),
+          (Counterexample("slope 3", setting("y", lambda e: 3 * e["x"])),), paper="toy2024"),
 ]
 
 

@@ -44,7 +44,7 @@ return {
 def _toy_report(out: Path) -> Path:
     """A small report: the toy experiment run, plotted and tabulated, with a check."""
     import _toy_experiment as toy
-    from kernelrich.experiments import Store, collect_provenance, run_experiment
+    from kernelrich.experiments import Param, Store, collect_provenance, run_experiment
     from kernelrich.plotting import paper_style
     from kernelrich.report import ReportExperiment, ReportSection, write_report
 
@@ -55,13 +55,15 @@ def _toy_report(out: Path) -> Path:
         title=toy.TOY.title, claim=toy.TOY.claim, figures=figures,
         tables=toy.tables(summary.table, True), wall_time_s=summary.wall_time_s,
         n_points=len(summary.table.rows), name=toy.TOY.name,
+        setup=[Param.paper("a", [1.0, 2.0, 3.0], "Section 1"),
+               Param.choice("noise", 0.01, "small enough to see the line")],
     )
     reported = [{"quantity": "mean y at a = 1", "paper": "about 0.5",
                  "experiment": "toy", "column": "mean_y", "by": "a"},
                 {"quantity": "Toy Thm 1", "paper": "holds", "check": "Toy Thm 1"}]
     section = ReportSection("toy2024", "A Toy Paper (2024)", [exp],
                             claim="Toy lines are straight. Their slope is a.", reported=reported)
-    checks = [toy.passing_check()]
+    checks = [toy.CHECKS[0].run()]
     provenance = {"mode": "quick"} | collect_provenance()
     return write_report(out / "report" / "index.html", [section], checks, provenance)
 

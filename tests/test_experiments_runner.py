@@ -2,6 +2,7 @@ import csv
 import dataclasses
 import json
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
@@ -9,11 +10,14 @@ import _toy_experiment as toy
 from kernelrich.experiments import (
     Check,
     CheckResult,
+    Counterexample,
     SerialExecutor,
     Store,
     Table,
     run_checks,
     run_experiment,
+    setting,
+    worst,
 )
 
 
@@ -119,7 +123,8 @@ def test_run_checks_never_crashes():
     def boom():
         raise ZeroDivisionError("nope")
 
-    checks = [*toy.CHECKS, Check("Toy Thm 3", "x", boom, paper="p")]
+    checks = [*toy.CHECKS, Check("Toy Thm 3", "x", boom, toy._slope,
+                                 (Counterexample("any", setting("y", 0)),), paper="p")]
     results = run_checks(checks, progress=False)
     assert [r.passed for r in results] == [True, False, False]
     assert "ZeroDivisionError: nope" in results[2].detail
@@ -127,3 +132,52 @@ def test_run_checks_never_crashes():
     assert not CheckResult.compare("t", "i", "q", float("nan"), 1.0).passed
     assert not CheckResult.compare("t", "i", "q", float("inf"), float("inf")).passed
     assert CheckResult.compare("t", "i", "q", 1.0, 1.0).passed
+
+
+def test_counterexamples_are_judged_and_must_fail():
+    result = toy.CHECKS[0].run()
+    assert result.passed and result.can_fail
+    assert [r.what for r in result.counterexamples] == ["slope 1.1", "a diverged run"]
+    assert all(r.failed for r in result.counterexamples)
+    assert result.counterexamples[0].error == pytest.approx(0.1)
+    assert np.isnan(result.counterexamples[1].error)
+
+
+def test_a_check_whose_counterexample_passes_fails():
+    harmless = Counterexample("slope 1 again", setting("y", lambda e: e["x"] * 1.0))
+    check = Check("Toy Thm 1", "a=1", toy._line(1.0), toy._slope, (harmless,), paper="p")
+    result = check.run()
+    assert not result.passed and not result.can_fail
+    assert "cannot tell: slope 1 again" in result.detail
+
+
+def test_a_check_needs_a_counterexample():
+    with pytest.raises(ValueError, match="needs at least one counterexample"):
+        Check("Toy Thm 1", "a=1", toy._line(1.0), toy._slope, ())
+
+
+def test_counterexamples_get_a_copy_of_the_evidence():
+    evidence = {"x": np.arange(1.0, 4.0), "y": np.arange(1.0, 4.0)}
+
+    def corrupt_in_place(e):
+        e["y"] *= 5
+        return e
+
+    check = Check("Toy Thm 1", "a=1", lambda: evidence, toy._slope,
+                  (Counterexample("in place", corrupt_in_place),))
+    assert check.run().passed
+    np.testing.assert_array_equal(evidence["y"], np.arange(1.0, 4.0))
+
+
+def test_failed_runs_fail_the_check_and_are_named():
+    result = CheckResult.compare("t", "i", "q", 0.0, 1.0, "d", failed_runs=["seed 3: solver "
+                                                                           "inaccurate"])
+    assert not result.passed and result.detail.startswith("failed runs: seed 3")
+
+
+def test_worst_does_not_drop_nan():
+    assert max([1.0, float("nan")]) == 1.0  # what Python's max does
+    value, bad = worst({"seed 0": 1.0, "seed 1": float("nan"), "seed 2": 2.0})
+    assert np.isnan(value) and bad == ["seed 1: error is nan"]
+    assert worst({"a": 1.0, "b": 3.0}) == (3.0, [])
+    assert np.isnan(worst({})[0])

@@ -86,6 +86,7 @@ def _run_one(
     failures = [f"point {config}: {error}" for config, error in summary.failed]
     figures = _guarded(failures, "plot", _plot, exp, summary.table, out, quick) or []
     tables = _guarded(failures, "tables", exp.tables, summary.table, quick) if exp.tables else []
+    setup = _guarded(failures, "setup", exp.setup, quick) if exp.setup else []
     _print_run(exp, summary, failures)
     return ReportExperiment(
         title=exp.title,
@@ -97,6 +98,7 @@ def _run_one(
         n_failed=len(summary.failed),
         failures=failures,
         name=exp.name,
+        setup=list(setup or []),
     )
 
 
@@ -193,13 +195,15 @@ def run(
 
 def _print_checks(results: list[CheckResult]) -> None:
     table = RichTable(title="Theorem checks")
-    for column in ("theorem", "instance", "quantity", "measured error", "tolerance", "verdict"):
+    columns = ("theorem", "instance", "quantity", "measured error", "tolerance",
+               "counterexamples failed", "verdict")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for r in results:
         verdict = "[green]PASS[/]" if r.passed else "[red]FAIL[/]"
-        table.add_row(
-            r.theorem, r.instance, r.quantity, f"{r.error:.3e}", f"{r.tolerance:.3e}", verdict
-        )
+        refuted = f"{sum(c.failed for c in r.counterexamples)}/{len(r.counterexamples)}"
+        table.add_row(r.theorem, r.instance, r.quantity, f"{r.error:.3e}", f"{r.tolerance:.3e}",
+                      refuted, verdict)
     _out().print(table)
     for r in results:
         if not r.passed and r.detail:

@@ -9,7 +9,12 @@ from ._admin import StoreError as StoreError
 from ._admin import StoreIssue as StoreIssue
 from ._checks import Check as Check
 from ._checks import CheckResult as CheckResult
+from ._checks import Counterexample as Counterexample
+from ._checks import Refutation as Refutation
+from ._checks import nan_at as nan_at
 from ._checks import run_checks as run_checks
+from ._checks import setting as setting
+from ._checks import worst as worst
 from ._dask import DaskExecutor as DaskExecutor
 from ._executor import Executor as Executor
 from ._executor import SerialExecutor as SerialExecutor
@@ -22,6 +27,7 @@ from ._runner import Outcome as Outcome
 from ._runner import RunSummary as RunSummary
 from ._runner import compute_point as compute_point
 from ._runner import run_experiment as run_experiment
+from ._setup import Param as Param
 from ._spec import Experiment as Experiment
 from ._spec import Figure as Figure
 from ._spec import grid as grid

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._setup import Param
 from ._table import Table
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -51,6 +52,8 @@ class Experiment:
       `chunk_size > 1` send chunks of points to one task; the runner calls `batch_compute` on
       a chunk, and falls back to `compute` point by point if it raises (so that a failing
       point keeps its own traceback). Module-level, like `compute`.
+    - `setup`: optional `quick -> list[Param]`, every parameter of the run with its value and
+      source (paper, authors' code, or our choice and why), shown in the report.
     """
 
     name: str
@@ -63,6 +66,7 @@ class Experiment:
     tables: Callable[[Table, bool], list[tuple[str, list[dict]]]] | None = None
     schema: int = 1
     batch_compute: Callable[[list[dict]], list[dict]] | None = None
+    setup: Callable[[bool], list[Param]] | None = None
 
     def __post_init__(self):
         if not _NAME.match(self.name):

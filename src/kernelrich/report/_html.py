@@ -12,12 +12,18 @@ from ..experiments import CheckResult
 from ._figure import figure_html
 from ._footer import footer
 from ._model import ReportExperiment, ReportSection
-from ._paper import paper_claim, paper_reported
+from ._paper import paper_assumptions, paper_claim, paper_reported
 from ._reported import Measured, resolve_reported
 from ._style import CSS
 from ._text import anchor, number, plural, rows_table, verdict
 
-_CHECK_COLUMNS = ("theorem", "instance", "quantity", "measured error", "tolerance", "verdict")
+_CHECK_COLUMNS = ("theorem", "instance", "quantity", "measured error", "tolerance",
+                  "counterexample: error, verdict", "verdict")
+_CHECKS_NOTE = (
+    '<p class="muted">Each check runs at the size its instance states, in quick and full mode '
+    "alike. A check passes only if its measured error is within tolerance, no run failed, and "
+    "the same check returns FAIL on each of its counterexamples (a deliberately wrong result).</p>"
+)
 
 
 def write_report(
@@ -164,7 +170,10 @@ def _section(
     for j, exp in enumerate(section.experiments, start=1):
         parts.append(_experiment(f"{number_}.{j}", exp))
     if checks:
-        parts += ["<h3>Theorem checks</h3>", _checks_table(checks, with_paper=False)]
+        parts += ["<h3>Theorem checks</h3>", _CHECKS_NOTE, _checks_table(checks, with_paper=False)]
+    assumptions = _assumptions(section)
+    if assumptions:
+        parts += ["<h3>Assumptions</h3>", assumptions]
     if not (section.experiments or checks or reported):
         parts.append('<p class="muted">No experiments or checks of this paper in this run.</p>')
     parts.append("</section>")
@@ -219,14 +228,51 @@ def _experiment(label: str, exp: ReportExperiment) -> str:
     ]
     for title, rows in exp.tables:
         parts += [f"<h4>{escape(title)}</h4>", rows_table(rows)]
+    if exp.setup:
+        differs = sum(p.differs for p in exp.setup)
+        note = f" ({plural(differs, 'value')} differ from the paper's)" if differs else ""
+        parts += [f"<details><summary>Setup: every parameter and its source{note}</summary>",
+                  rows_table([p.row() for p in exp.setup]), "</details>"]
     parts.append("</article>")
     return "\n".join(parts)
+
+
+def _assumptions(section: ReportSection) -> str:
+    """The values the paper leaves open or that could not be read, from the experiments' setups
+    and the paper package's `ASSUMPTIONS`, once each: value, why, where it is used."""
+    seen: dict[tuple[str, str, str], list[str]] = {}
+    for exp in section.experiments:
+        for p in exp.setup:
+            if p.assumed:
+                seen.setdefault((p.name, str(p.row()["value"]), p.row()["source"]), []).append(
+                    exp.name)
+    for p in paper_assumptions(section.paper_key):
+        seen.setdefault((p.name, str(p.row()["value"]), p.row()["source"]), []).append("checks")
+    if not seen:
+        return ""
+    items = "".join(
+        f"<li><b>{escape(name)}</b> = {escape(value)} &mdash; {escape(source)} "
+        f'<span class="muted">({escape(", ".join(dict.fromkeys(where)))})</span></li>'
+        for (name, value, source), where in seen.items()
+    )
+    return f'<ul class="assumptions">{items}</ul>'
+
+
+def _counterexample_cell(c: CheckResult) -> str:
+    if not c.counterexamples:
+        return '<span class="fail">none: the check cannot be shown to fail</span>'
+    return "<br>".join(
+        f"{escape(r.what)}: {number(r.error)} "
+        + ('<span class="pass">FAIL, as it must</span>' if r.failed
+           else '<span class="fail">PASS: the check cannot tell</span>')
+        for r in c.counterexamples
+    )
 
 
 def _check_row(c: CheckResult, with_paper: bool) -> str:
     cells = [escape(c.paper)] if with_paper else []
     cells += [escape(c.theorem), escape(c.instance), escape(c.quantity)]
-    cells += [number(c.error), number(c.tolerance), verdict(c.passed)]
+    cells += [number(c.error), number(c.tolerance), _counterexample_cell(c), verdict(c.passed)]
     row_class = "" if c.passed else ' class="fail-row"'
     title = f' title="{escape(c.detail)}"' if c.detail else ""
     return f"<tr{row_class}{title}>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>"

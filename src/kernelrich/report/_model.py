@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..experiments import Figure
+from ..experiments import Figure, Param
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class ReportExperiment:
     - `n_failed`: points whose compute failed.
     - `failures`: error messages (failed points, a plot that raised, ...).
     - `name`: the experiment's name (anchor and provenance footer).
+    - `setup`: its parameters with their sources (`Experiment.setup`).
     """
 
     title: str
@@ -34,6 +35,7 @@ class ReportExperiment:
     n_failed: int = 0
     failures: list[str] = field(default_factory=list)
     name: str = ""
+    setup: list[Param] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ A paper package may define
 
 - `CLAIM`: two sentences stating the paper's claim in the paper's words;
 - `REPORTED`: a list of dicts, one per number (or qualitative result) the paper reports, each
-  naming where our measurement comes from (see `kernelrich.report.Reported`).
+  naming where our measurement comes from (see `kernelrich.report.Reported`);
+- `ASSUMPTIONS`: a list of `kernelrich.experiments.Param` the checks assume (the experiments'
+  own come from their `setup`).
 
-Both are optional: a package without them still renders (with no claim and no table).
+All are optional: a package without them still renders (with no claim and no table).
 """
 
 from __future__ import annotations
@@ -50,3 +52,10 @@ def paper_reported(key: str) -> list[dict[str, Any]]:
     module = paper_module(key)
     reported = getattr(module, "REPORTED", None) if module is not None else None
     return list(reported or [])
+
+
+def paper_assumptions(key: str) -> list[Any]:
+    """The paper package's `ASSUMPTIONS` that are assumed (choices, uncertain values)."""
+    module = paper_module(key)
+    params = getattr(module, "ASSUMPTIONS", None) if module is not None else None
+    return [p for p in (params or []) if getattr(p, "assumed", False)]
