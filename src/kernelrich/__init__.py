@@ -6,6 +6,8 @@ precision, which float32 cannot give.
 
 import jax as _jax
 
+from ._cache import enable_compilation_cache as enable_compilation_cache
+
 _jax.config.update("jax_enable_x64", True)
 
 __version__ = "0.1.0"

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import typer
-from rich.console import Console
+from ._extras import require
+
+typer = require("typer", "the kernelrich command")
+Console = require("rich.console", "the kernelrich command").Console
+RichTable = require("rich.table", "the kernelrich command").Table
 
 _Quick = Annotated[bool, typer.Option("--quick/--full", help="Quick (small) or full grids.")]
 _Out = Annotated[Path, typer.Option("--out", help="Output directory (store and report).")]

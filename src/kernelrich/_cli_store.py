@@ -5,10 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import typer
-from rich.table import Table as RichTable
-
-from ._cli_common import _catalog, _Out, _out
+from ._cli_common import RichTable, _catalog, _Out, _out, typer
 
 store_app = typer.Typer(help="Inspect and maintain the result store (OUT/.kernelrich/store).",
                         no_args_is_help=True)

@@ -11,15 +11,20 @@ def progress_bar(description: str, total: int, enabled: bool, *, show_loss: bool
                  ) -> Iterator[Callable[..., None]]:
     """A rich progress bar over `total` steps. Yields `update()`: with no arguments it
     advances by one; with keywords it sets them (`completed=`, and `loss=` text when
-    `show_loss`). No output if not `enabled`."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    `show_loss`). No output if not `enabled`, or without rich (a core install: the bar
+    comes with the `experiments` extra)."""
+    try:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+    except ImportError:
+        yield lambda **fields: None
+        return
 
     columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn()]
     if show_loss:

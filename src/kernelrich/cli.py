@@ -11,10 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-from rich.table import Table as RichTable
-
-from ._cli_common import _catalog, _err, _Out, _out, _Progress, _Quick
+from ._cli_common import RichTable, _catalog, _err, _Out, _out, _Progress, _Quick, typer
 from ._cli_store import store_app
 
 if TYPE_CHECKING:
@@ -28,6 +25,18 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
+
+
+@app.callback()
+def _main() -> None:
+    """Reproduce the figures and check the theorems of the kernel / rich regime papers.
+
+    Compiled programs are kept in JAX's persistent compilation cache (~/.cache/kernelrich/jax;
+    KERNELRICH_CACHE_DIR=DIR moves it, KERNELRICH_CACHE_DIR=off turns it off).
+    """
+    from ._cache import enable_compilation_cache
+
+    enable_compilation_cache()
 
 def _paper_title(key: str) -> str:
     return getattr(_catalog(), "PAPERS", {}).get(key, key)

@@ -11,8 +11,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import matplotlib
+from ._extras import require
 
+matplotlib = require("matplotlib", "kernelrich.plotting")
 if "matplotlib.pyplot" not in sys.modules:
     matplotlib.use("Agg")
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .._extras import require
 from ._process import _positive_int
 
 _Item = TypeVar("_Item")
@@ -76,7 +77,7 @@ class DaskExecutor:
         self, fn: Callable[[_Item], _Outcome], items: Iterable[_Item]
     ) -> Iterator[tuple[_Item, _Outcome]]:
         """Submit `fn(item)` futures (bounded in flight); yield `(item, outcome)` as each ends."""
-        from distributed import as_completed
+        as_completed = require("distributed", "DaskExecutor").as_completed
 
         items = iter(items)
         first = next(items, _END)
@@ -108,7 +109,7 @@ class DaskExecutor:
 
     def _connect(self) -> tuple[Any, list]:
         """The client to use and the resources this executor must close (client, cluster)."""
-        from distributed import Client
+        Client = require("distributed", "DaskExecutor").Client  # noqa: N806
 
         if self.client is not None:
             return self.client, []
@@ -126,8 +127,8 @@ class DaskExecutor:
         return client, [client, cluster]
 
     def _slurm(self):
-        import yaml
-        from dask_jobqueue import SLURMCluster
+        yaml = require("yaml", "DaskExecutor(cluster=...)")
+        SLURMCluster = require("dask_jobqueue", "DaskExecutor(cluster=...)").SLURMCluster  # noqa: N806
 
         options = yaml.safe_load(self.cluster.read_text()) or {}
         if not isinstance(options, dict):
@@ -141,7 +142,7 @@ class DaskExecutor:
 def _local_cluster(workers: int | None):
     import os
 
-    from distributed import LocalCluster
+    LocalCluster = require("distributed", "DaskExecutor").LocalCluster  # noqa: N806
 
     return LocalCluster(
         n_workers=workers or os.cpu_count() or 1,

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .._extras import require
+
 
 class Table:
     """A tidy table: a list of row dicts, one per grid point.
@@ -71,8 +73,8 @@ class Table:
 
     def to_parquet(self, path: Path | str) -> Path:
         """Write the table as Parquet (via pyarrow); list-valued cells stay lists."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        pa = require("pyarrow", "Table.to_parquet")
+        pq = require("pyarrow.parquet", "Table.to_parquet")
 
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +91,7 @@ def _csv_cell(value: Any) -> Any:
 
 def _arrow_column(values: list[Any]):
     """An Arrow array of `values`; columns of mixed types fall back to JSON strings."""
-    import pyarrow as pa
+    pa = require("pyarrow", "Table.to_parquet")
 
     try:
         return pa.array(values)
