@@ -183,3 +183,31 @@ def test_report_links_into_the_docs_of_its_checkout(tmp_path):
     (tmp_path / "site" / "tutorials" / "toy2024" / "index.html").write_text("<p>toy</p>")
     html = write_report(tmp_path / "report", sections, [], {}).read_text()
     assert '<a href="../site/tutorials/toy2024/index.html">tutorial</a>' in html
+
+
+def test_beyond_the_papers_heading_precedes_the_first_beyond_section(monkeypatch):
+    from kernelrich.report import _html
+
+    monkeypatch.setattr(_html, "paper_beyond", lambda key: key.startswith("new"))
+    sections = [ReportSection("old2018", "Old (2018)", []),
+                ReportSection("new2021", "New (2021)", []),
+                ReportSection("new2023", "Newer (2023)", [])]
+    html = _html.render_report(sections, [], {})
+    body = html[html.index("</nav>"):]
+    assert body.count('id="beyond"') == 1
+    assert body.index('id="paper-old2018"') < body.index('id="beyond"') < body.index(
+        'id="paper-new2021"')
+    assert '<a href="#beyond">Beyond the papers</a>' in html[: html.index("</nav>")]
+
+
+def test_setup_table_and_assumptions(tmp_path):
+    from kernelrich.experiments import Param
+    from kernelrich.report import render_report
+
+    setup = [Param.paper("d", 200, "§3", paper_value=1000), Param.choice("seed", 0, "any")]
+    exp = ReportExperiment(title="T", claim="C", name="toy", setup=setup)
+    html = render_report([ReportSection("toy2024", "Toy", [exp])], [], {})
+    assert "200 (paper: 1000)" in html and "1 value differs from" in html
+    assumptions = html[html.index("<h3>Assumptions</h3>"):]
+    assert "seed" in assumptions and "our choice: any" in assumptions
+    assert "paper: §3" not in assumptions

@@ -12,7 +12,7 @@ from ..experiments import CheckResult
 from ._figure import figure_html
 from ._footer import footer
 from ._model import ReportExperiment, ReportSection
-from ._paper import paper_assumptions, paper_claim, paper_reported
+from ._paper import paper_assumptions, paper_beyond, paper_claim, paper_reported
 from ._reported import Measured, resolve_reported
 from ._style import CSS
 from ._text import anchor, number, plural, rows_table, verdict
@@ -90,7 +90,8 @@ def render_report(
         _overview(sections, checks, provenance, docs.get("")),
         _contents(sections),
         *(
-            _section(i, s, [c for c in checks if c.paper == s.paper_key], docs.get(s.paper_key))
+            _BEYOND_HEADING * (s is _first_beyond(sections))
+            + _section(i, s, [c for c in checks if c.paper == s.paper_key], docs.get(s.paper_key))
             for i, s in enumerate(sections, start=1)
         ),
         '<section id="checks-summary"><h2>Summary of all checks</h2>',
@@ -128,9 +129,21 @@ def _overview(
     )
 
 
+_BEYOND_HEADING = (
+    '<h2 id="beyond" class="part">Beyond the papers</h2>\n<p class="muted">Results published '
+    "since the spec's papers, computed with the same toolkit and checked the same way.</p>\n"
+)
+
+
+def _first_beyond(sections: list[ReportSection]) -> ReportSection | None:
+    return next((s for s in sections if paper_beyond(s.paper_key)), None)
+
+
 def _contents(sections: list[ReportSection]) -> str:
     items = []
     for i, s in enumerate(sections, start=1):
+        if s is _first_beyond(sections):
+            items.append('<li><a href="#beyond">Beyond the papers</a></li>')
         sub = "".join(
             f'<li><a href="#{anchor("exp", e.name)}">{escape(e.title)}</a></li>'
             for e in s.experiments
@@ -230,7 +243,8 @@ def _experiment(label: str, exp: ReportExperiment) -> str:
         parts += [f"<h4>{escape(title)}</h4>", rows_table(rows)]
     if exp.setup:
         differs = sum(p.differs for p in exp.setup)
-        note = f" ({plural(differs, 'value')} differ from the paper's)" if differs else ""
+        verb = "differs" if differs == 1 else "differ"
+        note = f" ({plural(differs, 'value')} {verb} from the paper's)" if differs else ""
         parts += [f"<details><summary>Setup: every parameter and its source{note}</summary>",
                   rows_table([p.row() for p in exp.setup]), "</details>"]
     parts.append("</article>")

@@ -6,6 +6,7 @@ A paper package may define
 - `CLAIM`: two sentences stating the paper's claim in the paper's words;
 - `REPORTED`: a list of dicts, one per number (or qualitative result) the paper reports, each
   naming where our measurement comes from (see `kernelrich.report.Reported`);
+- `BEYOND`: `True` for results beyond the spec's papers, shown under "Beyond the papers";
 - `ASSUMPTIONS`: a list of `kernelrich.experiments.Param` the checks assume (the experiments'
   own come from their `setup`).
 
@@ -59,3 +60,9 @@ def paper_assumptions(key: str) -> list[Any]:
     module = paper_module(key)
     params = getattr(module, "ASSUMPTIONS", None) if module is not None else None
     return [p for p in (params or []) if getattr(p, "assumed", False)]
+
+
+def paper_beyond(key: str) -> bool:
+    """Whether the paper package marks itself as beyond the spec's papers (`BEYOND = True`)."""
+    module = paper_module(key)
+    return bool(getattr(module, "BEYOND", False)) if module is not None else False
