@@ -5,13 +5,14 @@ import json
 import warnings
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
 from kernelrich import lazy
 from kernelrich.experiments import Experiment, Param
 from kernelrich.papers import chizat2019 as paper
-from kernelrich.papers.chizat2019 import _common, _tau, _width
+from kernelrich.papers.chizat2019 import _common, _population, _tau, _width
 
 
 def test_module_structure():
@@ -41,6 +42,10 @@ def _values(exp, quick):
     (_width.EXPERIMENT, {"d (input dimension)": 100, "n_train = n_test": 1000,
                          "GD iterations": 25_000, "trials": 10,
                          "m (widths)": [2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128, 256, 512]}),
+    (_population.EXPERIMENT, {"d (input dimension)": 100, "m (student neurons)": 50,
+                              "batch size": 200, "SGD iterations": 20_000,
+                              "averaged over the last": 2_000,
+                              "trials (each redraws the teacher)": 10}),
 ])
 def test_full_mode_is_the_authors_size_and_quick_a_scaled_copy(exp, expected):
     full, quick = _values(exp, False), _values(exp, True)
@@ -56,6 +61,9 @@ def test_full_grids_follow_the_scripts():
     assert len(_tau.points(False)) == 10  # one point per trial
     np.testing.assert_allclose(_tau.step_of([0.01, 0.1, 1.0]), [10.0, 10.0, 0.1])
     assert len(_width.points(False)) == 13 * 10
+    taus = _population.TAUS
+    assert len(taus) == 17 and taus[:3] == [0.01, 0.02, 0.04] and taus[-3:] == [2.0, 4.0, 8.0]
+    np.testing.assert_allclose(_population.step_of([0.01, 0.1, 1.0]), [25.0, 25.0, 0.25])
 
 
 def test_teacher_is_the_authors():
@@ -76,6 +84,27 @@ def test_tau_runs_the_alpha_form_of_the_paper():
                           record_every=10, X_test=Xt, y_test=yt)
     np.testing.assert_allclose(u.test_loss, w.test_loss, rtol=1e-10)
     np.testing.assert_allclose(u.params["a"], tau * w.params["a"], rtol=1e-10)
+
+
+def test_population_step_is_the_scripts_update():
+    """The script's gradients omit the 1/m factor and multiply theta's step by d: the update
+    is w - step m dL/dw, theta - step d m dL/dtheta for the batch loss L."""
+    key = jax.random.key(0)
+    m, d, batch, step = 6, 4, 5, 0.3
+    theta, w = _population.student_init(key, 0.7, m, d)
+    X = jax.random.normal(jax.random.key(1), (batch, d))
+    teacher = _common.teacher(np.random.default_rng(0), 3, d)
+
+    def loss(theta, w):
+        y0 = jax.nn.relu(X @ teacher["a"].T) @ teacher["b"] / batch
+        return 0.5 * jnp.mean((jax.nn.relu(X @ theta.T) @ w / m - y0) ** 2)
+
+    g_theta, g_w = jax.grad(loss, argnums=(0, 1))(theta, w)
+    new_theta, new_w, value = _population.sgd_step(theta, w, X, teacher["a"], teacher["b"], step)
+    np.testing.assert_allclose(value, loss(theta, w), rtol=1e-13)
+    np.testing.assert_allclose(new_w, w - step * m * g_w, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(new_theta, theta - step * d * m * g_theta, rtol=1e-12, atol=1e-15)
+    assert (w[: m // 2] >= 0).all() and (w[m // 2:] == -w[: m // 2]).all()
 
 
 def test_mean_std_is_nan_for_a_diverged_trial_and_warns_nothing():

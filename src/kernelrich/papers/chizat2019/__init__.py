@@ -1,9 +1,10 @@
 """Chizat, Oyallon, Bach (2019), On lazy training in differentiable programming (seed
 section 2, and section 1.5 on real data): Theorems 2.2 and 2.4 measured, the authors' two-layer
-experiments (the plane teacher-student, test loss against the init scale, test loss against
-the width), digits in place of the CNN experiment, and the theorem checks."""
+experiments (the plane teacher-student, test loss against the init scale, population loss
+under SGD, test loss against the width), digits in place of the CNN experiment, and the
+theorem checks."""
 
-from . import _digits, _plane, _tau, _thm22, _thm24, _width
+from . import _digits, _plane, _population, _tau, _thm22, _thm24, _width
 from ._checks import ASSUMPTIONS as ASSUMPTIONS
 from ._checks import CHECKS as CHECKS
 from ._common import KEY as KEY
@@ -11,7 +12,7 @@ from ._common import KEY as KEY
 TITLE = ("Chizat, Oyallon, Bach (2019). On lazy training in differentiable programming")
 
 EXPERIMENTS = [_thm22.EXPERIMENT, _thm24.EXPERIMENT, _plane.EXPERIMENT, _tau.EXPERIMENT,
-               _width.EXPERIMENT, _digits.EXPERIMENT]
+               _population.EXPERIMENT, _width.EXPERIMENT, _digits.EXPERIMENT]
 
 # The claim in the paper's words (abstract), shown at the top of its report section.
 CLAIM = ("We show that this 'lazy training' phenomenon is not specific to over-parameterized "
@@ -55,6 +56,9 @@ REPORTED = [
     {"quantity": "Test loss against tau (two-layer ReLU, d = 100, GD): end of training",
      "paper": "worse at large tau (lazy) than at small tau; " + _FIGURE.format("test_vs_scale.jl"),
      "experiment": "lazy-tau", "column": "ratio (largest tau / lowest)"},
+    {"quantity": "Population loss at convergence against tau (SGD, fresh batches)",
+     "paper": "worse at large tau (lazy); " + _FIGURE.format("populationSGD.jl"),
+     "experiment": "lazy-population", "column": "normalised loss at the largest tau"},
     {"quantity": "Final test loss against m: 1/sqrt(m) (lazy) vs 1/m (mean field) scaling",
      "paper": "the two scalings compared as m grows; " + _FIGURE.format("test_vs_m.jl"),
      "experiment": "lazy-width", "column": "test mean", "where": {"m": 128},
