@@ -105,3 +105,12 @@ def test_kappa_judge_and_its_counterexamples():
     above = dict(e, hessian_norm=e["hessian_norm"] * (1 + 1e-7))  # within TOL, but above
     result = _kappa.judge(above)
     assert not result.passed and "not a lower bound" in result.failed_runs[0]
+
+
+def test_lazy_slope_judge():
+    ms = [64, 256, 1024]
+    e = {"m": ms, "lazy": (0.5 * np.array(ms, float) ** -0.5).tolist(),
+         "lazy final_loss": [0.1] * 3, "mean-field": [0.3] * 3}
+    assert _checks.lazy_slope(e).passed
+    e["lazy final_loss"][1] = float("inf")
+    assert _checks.lazy_slope(e).failed_runs == ("m=256: final loss is inf",)

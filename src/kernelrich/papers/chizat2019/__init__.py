@@ -1,10 +1,10 @@
 """Chizat, Oyallon, Bach (2019), On lazy training in differentiable programming (seed
 section 2, and section 1.5 on real data): Theorems 2.2 and 2.4 measured, the authors' two-layer
 experiments (the plane teacher-student, test loss against the init scale, population loss
-under SGD, test loss against the width), digits in place of the CNN experiment, and the
-theorem checks."""
+under SGD, test loss against the width), the lazy vs mean-field scaling of the width, digits
+in place of the CNN experiment, and the theorem checks."""
 
-from . import _digits, _plane, _population, _tau, _thm22, _thm24, _width
+from . import _digits, _plane, _population, _scaling, _tau, _thm22, _thm24, _width
 from ._checks import ASSUMPTIONS as ASSUMPTIONS
 from ._checks import CHECKS as CHECKS
 from ._common import KEY as KEY
@@ -12,7 +12,8 @@ from ._common import KEY as KEY
 TITLE = ("Chizat, Oyallon, Bach (2019). On lazy training in differentiable programming")
 
 EXPERIMENTS = [_thm22.EXPERIMENT, _thm24.EXPERIMENT, _plane.EXPERIMENT, _tau.EXPERIMENT,
-               _population.EXPERIMENT, _width.EXPERIMENT, _digits.EXPERIMENT]
+               _population.EXPERIMENT, _width.EXPERIMENT, _scaling.EXPERIMENT,
+               _digits.EXPERIMENT]
 
 # The claim in the paper's words (abstract), shown at the top of its report section.
 CLAIM = ("We show that this 'lazy training' phenomenon is not specific to over-parameterized "
@@ -63,6 +64,10 @@ REPORTED = [
      "paper": "the two scalings compared as m grows; " + _FIGURE.format("test_vs_m.jl"),
      "experiment": "lazy-width", "column": "test mean", "where": {"m": 128},
      "by": "scaling", "note": "m = 128: in both modes' grids (full mode goes to m = 512)"},
+    {"quantity": "Log-log slope in m of the relative parameter change",
+     "paper": ("lazy scaling: kappa = O(m^-1/2), so the change is at most of order m^-1/2 "
+               "(as we read Section 2.2; not re-read); mean field: no decay"),
+     "check": "Chizat-Oyallon-Bach (lazy slope)"},
     {"quantity": "Real data: test accuracy against the scale (paper: CNNs on CIFAR-10; "
                  "here an MLP on digits)",
      "paper": "performance degrades in the lazy regime (abstract)",

@@ -1,6 +1,6 @@
 """Theorem checks for Chizat, Oyallon, Bach (2019). Each `measure` returns the evidence (the
 flows' distances and solver statuses, the residual curves, the estimator's norms beside the
-dense Jacobian and Hessian), each `judge` computes its error from
+dense Jacobian and Hessian, the particles' movement), each `judge` computes its error from
 it, and each has counterexamples (a biased slope, a failed or truncated solve, a NaN, a rate
 below the bound, a wrong estimator) on which the same judge must fail.
 
@@ -16,13 +16,14 @@ import numpy as np
 
 from kernelrich.experiments import Check, CheckResult, Counterexample, Param, worst
 
-from . import _kappa, _thm22, _thm24
+from . import _kappa, _scaling, _thm22, _thm24
 from ._common import KEY, slope
 
 SLOPE_TOL = 0.15
 BOUNDS = {"dist_init": (-1.0, "||w - w0|| = O(1/alpha)"),
           "dist_linear": (-2.0, "||w - wbar|| = O(1/alpha^2)"),
           "dist_output": (-1.0, "||alpha h(w) - alpha hbar(wbar)|| = O(1/alpha)")}
+LAZY_MS, LAZY_TOL = (64, 256, 1024), 0.1
 
 
 def solver_failures(label: str, alphas, ok, t_stop, horizon: float) -> list[str]:
@@ -175,6 +176,51 @@ def _nan_residual(e: dict) -> dict:
     return e
 
 
+# Width scaling: lazy 1/sqrt(m) ---------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def lazy_slope_measure() -> dict:
+    """Relative parameter change of lazy-meanfield-scaling's runs (seed 0, quick sizes) at
+    three widths, under both scalings (the mean-field ones for the counterexample)."""
+    sizes = _scaling.sizes(True)
+    out = {"m": list(LAZY_MS)}
+    for s in _scaling.SCALINGS:
+        runs = [_scaling.compute({**sizes, "scaling": s, "m": m, "seed": 0}) for m in LAZY_MS]
+        out[s] = [r["relative_change"] for r in runs]
+        out[f"{s} final_loss"] = [r["final_loss"] for r in runs]
+    return out
+
+
+def lazy_slope(e: dict) -> CheckResult:
+    sizes = _scaling.sizes(True)
+    failed = [f"m={m}: final loss is {v}" for m, v in zip(e["m"], e["lazy final_loss"],
+                                                        strict=True) if not np.isfinite(v)]
+    s = slope(e["m"], e["lazy"])
+    return CheckResult.compare(
+        "Chizat-Oyallon-Bach (lazy slope)",
+        f"ReLU teacher d={sizes['d']}, n={sizes['n']}, m in {e['m']}, seed 0, particle GD "
+        f"step {sizes['step']:g} x {sizes['num_steps']}",
+        "fitted log-log slope in m of ||x(t) - x(0)|| / ||x(0)|| under the 1/sqrt(m) scaling "
+        "minus the bound's -1/2 (the bound holds if <= the fit tolerance)", s + 0.5, LAZY_TOL,
+        detail=f"relative changes {np.round(e['lazy'], 6).tolist()}", paper=KEY,
+        failed_runs=failed)
+
+
+def _lazy_biased(e: dict) -> dict:
+    e["lazy"] = (np.asarray(e["lazy"]) * np.asarray(e["m"], dtype=float) ** 0.3).tolist()
+    return e
+
+
+def _lazy_mean_field(e: dict) -> dict:
+    e["lazy"] = list(e["mean-field"])
+    return e
+
+
+def _lazy_nan(e: dict) -> dict:
+    e["lazy"][-1], e["lazy final_loss"][-1] = float("nan"), float("nan")
+    return e
+
+
 def _rounded(values: dict) -> dict:
     return {k: round(float(v), 4) for k, v in values.items()}
 
@@ -190,6 +236,9 @@ ASSUMPTIONS = [
                  "sup_e ||sum_i e_i Hess h_i|| a one-dimensional maximisation"),
     Param.choice("kappa check tolerance", _kappa.TOL, "relative, float64; the ascent converges "
                  "to the sup on this instance"),
+    Param.choice("lazy slope instance", f"m in {list(LAZY_MS)}, seed 0, lazy-meanfield-"
+                 "scaling's quick sizes", "three widths over 1.2 decades"),
+    Param.choice("lazy slope tolerance", LAZY_TOL, "the fit over three widths"),
 ]
 
 CHECKS = [
@@ -205,5 +254,13 @@ CHECKS = [
     Check("Chizat-Oyallon-Bach Thm 2.4 (bound)", thm24_instance(), thm24_measure, thm24_bound,
           (*THM24_COUNTEREXAMPLES,
            Counterexample("a diverged run (NaN residual at the largest alpha)", _nan_residual)),
+          paper=KEY),
+    Check("Chizat-Oyallon-Bach (lazy slope)", "ReLU teacher, d=10, lazy 1/sqrt(m) scaling",
+          lazy_slope_measure, lazy_slope,
+          (Counterexample("the mean-field runs' relative changes in place of the lazy ones",
+                          _lazy_mean_field),
+           Counterexample("the lazy relative changes times m^0.3 (slope biased by +0.3)",
+                          _lazy_biased),
+           Counterexample("a diverged run at m = 1024 (NaN change and loss)", _lazy_nan)),
           paper=KEY),
 ]
