@@ -1,16 +1,17 @@
-"""Benchmark: the test-loss-vs-tau sweep of kernelrich.papers.chizat2019 (lazy-tau) as one
-vmapped, compiled program against a per-run Python loop of the same compiled gradient descent.
+"""Benchmark: one trial of the test-loss-vs-tau sweep of kernelrich.papers.chizat2019
+(lazy-tau: every tau of one trial's data and init) as one vmapped, compiled program against a
+per-run Python loop of the same compiled gradient descent; and Theorem 2.2's flows likewise.
 
-Both routes call `kernelrich.lazy.lazy_descent` on the same data and inits (the network and its
-linearisation, test loss recorded); the loop calls it once per (tau, trial) with one init and
-one scale, the sweep once with every init and scale batched. Compilation is excluded from both
-(one warm-up call each, timed separately). Wall time and CPU time (`time.process_time`, all
-threads) are both reported: the 2-core machine is shared, so wall times are noisy.
+Both routes call `kernelrich.lazy` on the same data and inits (the network and its
+linearisation, test loss recorded); the loop calls it once per tau with one init, the sweep
+once with every tau's init batched. Compilation is excluded from both (one warm-up call each,
+timed separately). Wall time and CPU time (`time.process_time`, all threads) are both
+reported: the 2-core machine is shared, so wall times are noisy.
 
-`--quick`: the quick-mode grid (9 taus x 3 trials, d = 10, m = 20, n = 60, 1500 steps).
-Default: the same, then the full-mode grid (33 taus x 10 trials, d = 100, m = 50, n = 1000)
-timed over `--full-steps` steps and extrapolated to its 10,000 steps (labelled as such), for
-the sweep and for a few runs of the loop.
+`--quick`: one quick-mode trial (17 taus, d = 20, m = 20, n = 100, 2500 steps).
+Default: the same, then one full-mode trial (33 taus, d = 100, m = 50, n = 1000) timed over
+`--full-steps` steps and extrapolated to its 10,000 steps (labelled as such), for the sweep
+and for a few runs of the loop; the full figure has 10 trials.
 
 Usage: `.venv/bin/python bench/bench_lazy.py [--quick] [--full-steps 10] [--loop-runs 3]`.
 """
@@ -28,7 +29,7 @@ import numpy as np  # noqa: E402
 
 from kernelrich import lazy  # noqa: E402
 from kernelrich.papers.chizat2019 import _tau  # noqa: E402
-from kernelrich.papers.chizat2019._common import students, teacher_student  # noqa: E402
+from kernelrich.papers.chizat2019._common import init_key, teacher_student  # noqa: E402
 
 
 def _timed(fn):
@@ -39,26 +40,28 @@ def _timed(fn):
 
 
 def setup(config: dict, steps: int):
-    X, y, Xt, yt = teacher_student(config["seed"], config["d"], config["m0"], config["n"],
-                                   config["n"])
-    w0 = students(config["seed"], config["trials"], config["m"], config["d"])
+    """One trial of lazy-tau (its data and init; every tau of it): the sweep batches the taus'
+    inits tau w0, the loop runs one tau per call."""
+    X, y, Xt, yt, _ = teacher_student(config["seed"], config["d"], config["m0"], config["n"],
+                                      config["n"])
+    w0 = lazy.two_layer_gaussian_init(init_key(config["seed"]), config["m"], config["d"])
     taus = _tau.taus_of(config)
-    step = np.minimum(10.0, 0.1 / taus**2) * taus**2
+    inits = jax.tree_util.tree_map(lambda v: taus.reshape((-1,) + (1,) * v.ndim) * v, w0)
+    step = _tau.step_of(taus)
     # 10 records over a full run; a short timing run records only at its end, so that its
-    # per-step cost is GD's (the experiment records every steps // 50, a negligible cost)
+    # per-step cost is GD's
     every = steps // 10 if steps == config["steps"] else steps
     kw = {"steps": steps, "record_every": every, "X_test": Xt, "y_test": yt}
 
     def sweep():
-        return lazy.lazy_descent(lazy.two_layer, w0, X, y, taus**2, step=step, batched=True,
-                                 **kw)
+        return lazy.lazy_descent(lazy.two_layer, inits, X, y, np.ones((len(taus), 1)),
+                                 step=step[:, None], batched=True, **kw)
 
     def one(b, i):
-        p = jax.tree_util.tree_map(lambda v: v[b], w0)
-        return lazy.lazy_descent(lazy.two_layer, p, X, y, taus[i] ** 2, step=step[i], **kw)
+        p = jax.tree_util.tree_map(lambda v: v[b], inits)
+        return lazy.lazy_descent(lazy.two_layer, p, X, y, 1.0, step=step[b], **kw)
 
-    runs = [(b, i) for b in range(config["trials"]) for i in range(len(taus))]
-    return sweep, one, runs
+    return sweep, one, [(b, 0) for b in range(len(taus))]
 
 
 def setup_flow(trials: int, count: int):
@@ -124,13 +127,15 @@ def main() -> None:
     bench(None, 0, None, "lazy-thm22 flows (diffrax Tsit5, rtol 1e-10): 4 inits x 7 alphas",
           routes=setup_flow(4, 7))
     quick = _tau.points(True)[0]
-    bench(quick, quick["steps"], None, "lazy-tau GD, quick-mode grid: 9 taus x 3 trials x "
+    n_tau = len(_tau.taus_of(quick))
+    bench(quick, quick["steps"], None, f"lazy-tau GD, one quick-mode trial: {n_tau} taus x "
           f"{quick['steps']} steps, d={quick['d']}, m={quick['m']}, n={quick['n']}")
     if not args.quick:
         full = _tau.points(False)[0]
-        bench(full, args.full_steps, args.loop_runs, "lazy-tau GD, full-mode grid: 33 taus x "
-              f"10 trials, d=100, m=50, n=1000, timed on {args.full_steps} steps")
-
+        n_tau = len(_tau.taus_of(full))
+        bench(full, args.full_steps, args.loop_runs, f"lazy-tau GD, one full-mode trial: "
+              f"{n_tau} taus, d={full['d']}, m={full['m']}, n={full['n']}, timed on "
+              f"{args.full_steps} steps")
 
 if __name__ == "__main__":
     main()

@@ -128,6 +128,20 @@ def test_kappa_scales_like_one_over_alpha_when_centred():
     assert un.kappa[1] / un.kappa[0] > 0.5  # uncentred: kappa stops shrinking
 
 
+def test_gaussian_init_is_symmetrised_and_has_gaussian_rows():
+    d = 100
+    w = lazy.two_layer_gaussian_init(jax.random.key(0), 200, d)
+    assert float(jnp.abs(lazy.two_layer(w, jnp.eye(d))).max()) < 1e-12  # h(w0) = 0
+    np.testing.assert_array_equal(w["a"][:100], w["a"][100:])
+    assert (w["b"][:100] >= 0).all() and (w["b"][100:] == -w["b"][:100]).all()
+    norms = np.linalg.norm(w["a"], axis=1)
+    assert abs(norms.mean() / np.sqrt(d) - 1) < 0.03  # randn rows: norm about sqrt(d)
+    u = lazy.two_layer_gaussian_init(jax.random.key(0), 3, 5, tau=2.0, symmetrised=False)
+    assert u["a"].shape == (3, 5) and (u["b"] < 0).any()
+    with pytest.raises(ValueError, match="m must be even"):
+        lazy.two_layer_gaussian_init(jax.random.key(0), 3, 5)
+
+
 def test_kernel_change():
     X, _ = _data()
     p0 = _net()

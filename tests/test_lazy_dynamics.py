@@ -65,6 +65,20 @@ def test_batched_sweep_equals_runs_one_by_one():
     assert sweep.steps.tolist() == [0, 10, 20, 30]
 
 
+def test_descent_without_the_linearised_model():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((10, 4))
+    y = np.sin(X[:, 0])
+    w0 = lazy.two_layer_gaussian_init(jax.random.key(0), 6, 4, symmetrised=False)
+    both = lazy.lazy_descent(lazy.two_layer, w0, X, y, 0.5, step=0.1, steps=20, record_every=5)
+    alone = lazy.lazy_descent(lazy.two_layer, w0, X, y, 0.5, step=0.1, steps=20, record_every=5,
+                              linear=False)
+    np.testing.assert_allclose(alone.loss, both.loss, rtol=1e-13)
+    np.testing.assert_allclose(alone.dist_init, both.dist_init, rtol=1e-13)
+    assert alone.loss_linear is None and alone.params_linear is None
+    assert alone.dist_linear is None and alone.diverged_at_linear is None
+
+
 def test_divergence_is_a_result():
     X, y = _diag_problem()
     gd = lazy.lazy_descent(lazy.diagonal_net, lazy.diagonal_init(5), X, 10 * y, 1.0, step=5.0,

@@ -21,6 +21,7 @@ from ._models import diagonal_init as diagonal_init
 from ._models import diagonal_net as diagonal_net
 from ._models import smooth_two_layer as smooth_two_layer
 from ._models import two_layer as two_layer
+from ._models import two_layer_gaussian_init as two_layer_gaussian_init
 from ._models import two_layer_init as two_layer_init
 from ._problem import linearize as linearize
 from ._problem import scaled_objective as scaled_objective

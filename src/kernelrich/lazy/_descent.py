@@ -14,7 +14,14 @@ import numpy as np
 from .. import _validate
 from .._progress import progress_bar
 from . import _batch
-from ._problem import check_alpha, check_problem, linear_model, square_loss
+from ._problem import (
+    check_alpha,
+    check_problem,
+    linear_model,
+    square_loss,
+    tree_norm,
+    tree_sub,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,9 @@ class LazyDescent:
     - `params`, `params_linear`: the last iterates.
     - `diverged_at`, `diverged_at_linear`: the first step whose loss was non-finite (that
       model stopped there), -1 if none; shape (B, A) or (A,).
+    - With `lazy_descent(..., linear=False)` the linearised model does not run and every field
+      about it (`dist_linear`, `dist_output`, `loss_linear`, `test_loss_linear`,
+      `params_linear`, `diverged_at_linear`) is None.
     - `alpha`, `step`: (A,) each (or (B, A) if given so).
     - `params_path`: w at every record if `keep_params`, else None.
     """
@@ -38,16 +48,16 @@ class LazyDescent:
     steps: np.ndarray
     times: np.ndarray
     dist_init: np.ndarray
-    dist_linear: np.ndarray
-    dist_output: np.ndarray
+    dist_linear: np.ndarray | None
+    dist_output: np.ndarray | None
     loss: np.ndarray
-    loss_linear: np.ndarray
+    loss_linear: np.ndarray | None
     test_loss: np.ndarray | None
     test_loss_linear: np.ndarray | None
     params: object
     params_linear: object
     diverged_at: np.ndarray
-    diverged_at_linear: np.ndarray
+    diverged_at_linear: np.ndarray | None
     alpha: np.ndarray
     step: np.ndarray
     params_path: object = None
@@ -55,7 +65,8 @@ class LazyDescent:
 
 def lazy_descent(apply, params0, X, y, alpha, *, step, steps: int, record_every: int = 100,
                  batched: bool = False, X_test=None, y_test=None, chunk: int = 10,
-                 keep_params: bool = False, progress: bool = False) -> LazyDescent:
+                 keep_params: bool = False, linear: bool = True,
+                 progress: bool = False) -> LazyDescent:
     """Gradient descent w <- w - step * grad F_alpha(w), F_alpha(w) = R(alpha h(w)) / alpha^2,
     and the same on Fbar_alpha (linearised model, jvp), from the same w0 (Chizat et al. 2019,
     Section 2.3; k steps approximate the flow at t = k * step).
@@ -70,6 +81,7 @@ def lazy_descent(apply, params0, X, y, alpha, *, step, steps: int, record_every:
     - `X_test`, `y_test`: optional test set; R on it is recorded too.
     - `chunk`: records per compiled call (progress is shown between calls).
     - `keep_params`: also return w at every record (`params_path`, leaves (B, A, R, ...)).
+    - `linear`: also run the linearised model (False halves the cost; its fields are None).
     - `progress`: show a rich progress bar.
 
     **Returns:** a `LazyDescent`.
@@ -98,12 +110,13 @@ def lazy_descent(apply, params0, X, y, alpha, *, step, steps: int, record_every:
     n_records = -(-steps_count // every)
     p, a, s, shape = _batch.flatten(params0, batched, alphas, np.asarray(steps_, float))
     state = (p, p, jnp.full(a.shape, -1), jnp.full(a.shape, -1), jnp.zeros(a.shape, int))
-    first = _program_record(apply, keep_params)(p, p, p, a, X, y, X_test, y_test)
+    linear = bool(linear)
+    first = _program_record(apply, keep_params, linear)(p, p, p, a, X, y, X_test, y_test)
     records, done = [jax.tree_util.tree_map(lambda v: np.asarray(v)[:, None], first)], 0
     with progress_bar("lazy gradient descent", n_records * every, progress) as update:
         while done < n_records:
             size = min(chunk, n_records - done)
-            run = _program(apply, every, size, keep_params)
+            run = _program(apply, every, size, keep_params, linear)
             state, rec = run(state, p, a, s, X, y, X_test, y_test)
             records.append(rec)  # leaves (B*A, size)
             done += size
@@ -114,36 +127,43 @@ def lazy_descent(apply, params0, X, y, alpha, *, step, steps: int, record_every:
     path = rec.pop("params", None)
     un = functools.partial(_batch.unflatten, shape=shape, batched=batched)
     idx = np.arange(n_records + 1) * every
+    lin = un if linear else (lambda _: None)
     return LazyDescent(idx, steps_[..., None] * idx, rec["dist_init"],
-                       rec["dist_linear"], rec["dist_output"], rec["loss"], rec["loss_linear"],
-                       rec.get("test_loss"), rec.get("test_loss_linear"), un(state[0]),
-                       un(state[1]), un(state[2]), un(state[3]), alphas, np.asarray(steps_),
-                       path)
+                       rec.get("dist_linear"), rec.get("dist_output"), rec["loss"],
+                       rec.get("loss_linear"), rec.get("test_loss"), rec.get("test_loss_linear"),
+                       un(state[0]), lin(state[1]), un(state[2]), lin(state[3]), alphas,
+                       np.asarray(steps_), path)
 
 
-def _record(apply, keep, w0, w, wb, alpha, X, y, X_test, y_test):
-    rec = _batch.metrics(apply, linear_model(apply, w0, X), X, y, alpha, w, wb, w0)
+def _record(apply, keep, linear, w0, w, wb, alpha, X, y, X_test, y_test):
+    if linear:
+        rec = _batch.metrics(apply, linear_model(apply, w0, X), X, y, alpha, w, wb, w0)
+    else:
+        rec = {"dist_init": tree_norm(tree_sub(w, w0)),
+               "loss": square_loss(alpha * apply(w, X), y)}
     if keep:
         rec["params"] = w
     if X_test is not None:
         rec["test_loss"] = square_loss(alpha * apply(w, X_test), y_test)
-        rec["test_loss_linear"] = square_loss(alpha * linear_model(apply, w0, X_test)(wb),
-                                              y_test)
+        if linear:
+            rec["test_loss_linear"] = square_loss(
+                alpha * linear_model(apply, w0, X_test)(wb), y_test)
     return rec
 
 
 @functools.lru_cache(maxsize=32)
-def _program_record(apply, keep):
+def _program_record(apply, keep, linear):
     axes = (0, 0, 0, 0, None, None, None, None)
-    return jax.jit(jax.vmap(functools.partial(_record, apply, keep), in_axes=axes))
+    return jax.jit(jax.vmap(functools.partial(_record, apply, keep, linear), in_axes=axes))
 
 
 @functools.lru_cache(maxsize=32)
-def _program(apply, every, size, keep):
+def _program(apply, every, size, keep, linear):
     def one(state, w0, alpha, step, X, y, X_test, y_test):
-        bar = linear_model(apply, w0, X)  # h(w0) and Dh(w0)'s residuals, once per call
         vg = jax.value_and_grad(lambda v: square_loss(alpha * apply(v, X), y) / alpha**2)
-        vg_bar = jax.value_and_grad(lambda v: square_loss(alpha * bar(v), y) / alpha**2)
+        if linear:
+            bar = linear_model(apply, w0, X)  # h(w0) and Dh(w0)'s residuals, once per call
+            vg_bar = jax.value_and_grad(lambda v: square_loss(alpha * bar(v), y) / alpha**2)
 
         def advance(w, div, k, value_grad):
             value, g = value_grad(w)
@@ -156,13 +176,14 @@ def _program(apply, every, size, keep):
         def gd_step(_, carry):
             w, wb, div, div_bar, k = carry
             w, div = advance(w, div, k, vg)
-            wb, div_bar = advance(wb, div_bar, k, vg_bar)
+            if linear:
+                wb, div_bar = advance(wb, div_bar, k, vg_bar)
             return w, wb, div, div_bar, k + 1
 
         def record(carry, _):
             carry = jax.lax.fori_loop(0, every, gd_step, carry)
-            return carry, _record(apply, keep, w0, carry[0], carry[1], alpha, X, y, X_test,
-                                  y_test)
+            return carry, _record(apply, keep, linear, w0, carry[0], carry[1], alpha, X, y,
+                                  X_test, y_test)
 
         return jax.lax.scan(record, state, length=size)
 
