@@ -37,7 +37,7 @@ def test_predict_matches_loops(activation, bias, gamma):
 
 
 def test_relu_velocity_matches_hand_gradient():
-    """-m grad J_m by jax against the authors' closed-form ReLU gradient (NumPy)."""
+    """-m grad J_m by jax against the closed-form ReLU gradient (NumPy)."""
     model = _net("relu", n=11, d=4)
     x = mf.init_gaussian(jax.random.key(4), 6, 4)
     X, y, w, A = (np.asarray(v) for v in (model.X, model.y, x.w, x.theta))
@@ -108,6 +108,7 @@ def test_inits():
     t = mf.init_torus(None, 6, weight=0.5)
     np.testing.assert_allclose(np.asarray(t.theta[:, 0]), np.arange(6) / 6)
     assert np.asarray(t.w).tolist() == [0.5, -0.5] * 3
+    assert np.asarray(mf.init_torus(None, 4, weight=0.0).w).tolist() == [0.0] * 4
     u = mf.init_torus(jax.random.key(1), 6, grid=False)
     assert ((np.asarray(u.theta) >= 0) & (np.asarray(u.theta) < 1)).all()
     model = _net("sigmoid")
@@ -121,3 +122,31 @@ def test_teacher_is_a_global_minimiser():
         assert float(mf.objective(model, teacher)) < 1e-30
         X = np.asarray(model.X)
         np.testing.assert_allclose(np.linalg.norm(X, axis=1), 1.0, rtol=1e-14)
+
+
+def test_measure_bookkeeping_after_descent():
+    """Eq. (3), an identity of the measure representation (formerly a report check): after
+    gradient descent, the projected measure (atoms on the unit sphere, masses
+    b_i |theta_i| / m) gives the same function as the particles, and mu_m(Theta) =
+    sum_i w_i / m."""
+    model, _ = mf.teacher_student(jax.random.key(2), 5, 3, 100, "relu", bias=True)
+    x = mf.particle_descent(model, mf.init_sphere(jax.random.key(3), 40, 6), step=1.0,
+                            num_steps=20).particles()
+    f = np.asarray(mf.predict(model, x))
+    mu = mf.to_measure(model, x, project=True)
+    z = np.asarray(model.X) @ mu.atoms[:, :5].T + mu.atoms[:, 5]
+    np.testing.assert_allclose(np.maximum(z, 0) @ mu.masses, f, rtol=0, atol=1e-12 *
+                               np.abs(f).max())
+    assert mf.to_measure(model, x).total_mass == pytest.approx(float(np.sum(x.w)) / x.m,
+                                                               abs=1e-14)
+
+
+def test_linear_lifting_of_deconvolution():
+    """The partially 1-homogeneous lifting: mass w_i / m, penalty lambda sum_i |w_i| / m."""
+    pos, mass = np.array([0.2, 0.6]), np.array([0.7, -0.3])
+    model = mf.SpikeDeconvolution(mf.observe(pos, mass, 3), 3, 0.1,
+                                  lifting="partially 1-homogeneous")
+    x = mf.Particles(2 * mass, pos[:, None])  # masses w / m with m = 2
+    assert float(mf.objective(model, x)) == pytest.approx(0.1 * 1.0, rel=1e-13)
+    assert model.total_variation_weight == 0.1
+    assert mf.SpikeDeconvolution(model.observed, 3, 0.1).total_variation_weight is None

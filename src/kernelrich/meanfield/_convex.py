@@ -22,12 +22,16 @@ class GridMinimum:
     - `grid`: the grid points j / N, shape (N,).
     - `masses`: the minimiser's masses on the grid, shape (N,).
     - `method`: the solver and its tolerance.
+    - `status`: the solver's status (cvxpy's `problem.status`); a value other than
+      `"optimal"` (e.g. `"optimal_inaccurate"`) means `value` is not certified to `tol`, and
+      a failed solve gives NaN masses and value.
     """
 
     value: float
     grid: Float[np.ndarray, " N"]
     masses: Float[np.ndarray, " N"]
     method: str
+    status: str = "optimal"
 
 
 def deconvolution_minimum(model: SpikeDeconvolution, grid_size: int = 2048,
@@ -44,7 +48,7 @@ def deconvolution_minimum(model: SpikeDeconvolution, grid_size: int = 2048,
     - `grid_size`: N >= 1.
     - `tol`: Clarabel's absolute and relative gap and feasibility tolerances, > 0.
 
-    **Returns:** a `GridMinimum`.
+    **Returns:** a `GridMinimum`; check its `status` before trusting `value`.
     """
     import cvxpy as cp
 
@@ -58,9 +62,22 @@ def deconvolution_minimum(model: SpikeDeconvolution, grid_size: int = 2048,
     c = cp.Variable(grid_size)
     cost = 0.5 * cp.sum_squares(Phi @ c - y) + model.lam * cp.norm1(c)
     problem = cp.Problem(cp.Minimize(cost))
-    problem.solve(solver=cp.CLARABEL, tol_gap_abs=tol, tol_gap_rel=tol, tol_feas=tol)
-    masses = np.asarray(c.value)
-    r = Phi @ masses - y
-    value = 0.5 * float(r @ r) + model.lam * float(np.abs(masses).sum())
-    method = f"Lasso on a {grid_size}-point grid of T (cvxpy + Clarabel, tol {tol:g})"
-    return GridMinimum(value, grid, masses, method)
+    try:
+        problem.solve(solver=cp.CLARABEL, tol_gap_abs=tol, tol_gap_rel=tol, tol_feas=tol)
+    except cp.error.SolverError as e:
+        status = f"solver error: {e}"
+    else:
+        status = str(problem.status)
+    masses = np.full(grid_size, np.nan) if c.value is None else np.asarray(c.value, float)
+    value = lasso_objective(model, grid, masses)
+    method = (f"Lasso on a {grid_size}-point grid of T (cvxpy + Clarabel, tol {tol:g}, "
+              f"status {status})")
+    return GridMinimum(value, grid, masses, method, status)
+
+
+def lasso_objective(model: SpikeDeconvolution, grid: Float[np.ndarray, " N"],
+                    masses: Float[np.ndarray, " N"]) -> float:
+    """J(sum_j masses_j delta_{grid_j}) = 1/2 |Phi c - y|^2 + lambda |c|_1 (NaN-propagating)."""
+    Phi = fourier_features(np.asarray(grid, float), model.cutoff, np).T
+    r = Phi @ np.asarray(masses, float) - np.asarray(model.observed)
+    return 0.5 * float(r @ r) + model.lam * float(np.abs(masses).sum())

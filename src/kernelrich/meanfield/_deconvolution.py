@@ -12,6 +12,8 @@ from jaxtyping import Array, Float
 from .. import _validate
 from ._model import ParticleModel
 
+LIFTINGS = ("2-homogeneous", "partially 1-homogeneous")
+
 
 def fourier_features(theta: Float[Array, "..."], cutoff: int, xp=jnp) -> Float[Array, "... F"]:
     """phi(theta) = (1, sqrt2 cos 2 pi k theta, sqrt2 sin 2 pi k theta)_{k = 1..K}.
@@ -39,23 +41,30 @@ class SpikeDeconvolution(ParticleModel):
     """Sparse spikes deconvolution on T = R/Z with the low-pass (Dirichlet) filter psi.
 
     Chizat & Bach (2018), Section 4.1: phi(theta) = psi(. - theta), R(f) = 1/2 ||f - y||^2
-    in L2(T), G(mu) = lambda |mu|(T). Particles use the 2-homogeneous lifting of the authors'
-    code: weight r with mass s(r) = r |r|, so |mu_m|(T) = m^-gamma sum_i r_i^2 is smooth
-    (exact when atoms are distinct). F is represented by the 2K + 1 real Fourier
-    coefficients of `fourier_features`.
+    in L2(T), G(mu) = lambda |mu|(T). F is represented by the 2K + 1 real Fourier
+    coefficients of `fourier_features`. Two liftings of a particle (w, theta) to a mass:
+
+    - `"partially 1-homogeneous"`: mass w / m, the paper's Phi(w, theta) = w phi(theta) and
+      V = lambda |w| (Section 2.2, Theorem 3.5). The penalty is not differentiable at w = 0:
+      use `particle_forward_backward`.
+    - `"2-homogeneous"`: mass r |r| / m, so |mu_m|(T) = (1/m) sum_i r_i^2 is smooth (exact when
+      atoms are distinct) and `particle_descent` / `particle_flow` apply (Theorem 3.3's
+      2-homogeneous case).
 
     **Arguments:**
 
     - `observed`: the observed signal's Fourier vector y, shape (2K + 1,) (see `observe`).
     - `cutoff`: K >= 1, the filter's highest frequency.
     - `lam`: lambda >= 0, the total-variation weight.
+    - `lifting`: `"2-homogeneous"` (default) or `"partially 1-homogeneous"`.
     """
 
     observed: Float[Array, " F"]
     lam: float
     cutoff: int = eqx.field(static=True)
+    lifting: str = eqx.field(static=True)
 
-    def __init__(self, observed, cutoff: int, lam: float):
+    def __init__(self, observed, cutoff: int, lam: float, lifting: str = "2-homogeneous"):
         self.cutoff = _validate.integer("cutoff", cutoff, minimum=1)
         observed = _validate.finite_array("observed", observed, ndim=1)
         if observed.shape != (2 * self.cutoff + 1,):
@@ -65,6 +74,7 @@ class SpikeDeconvolution(ParticleModel):
             )
         self.observed = jnp.asarray(observed)
         self.lam = _validate.nonnegative("lam", lam)
+        self.lifting = _validate.choice("lifting", lifting, LIFTINGS)
 
     def feature(self, theta: Float[Array, " 1"]) -> Float[Array, " F"]:
         return fourier_features(theta[0], self.cutoff)
@@ -74,7 +84,12 @@ class SpikeDeconvolution(ParticleModel):
         return 0.5 * jnp.sum(r * r)
 
     def signed_weight(self, w: Float[Array, " m"]) -> Float[Array, " m"]:
-        return w * jnp.abs(w)
+        return w * jnp.abs(w) if self.lifting == "2-homogeneous" else w
+
+    @property
+    def total_variation_weight(self) -> float | None:
+        """lambda when the penalty lambda |w| is not smooth (linear lifting), else None."""
+        return self.lam if self.lifting == "partially 1-homogeneous" else None
 
     def penalty(self, masses: Float[Array, " m"], theta: Float[Array, "m p"]) -> Float[Array, ""]:
         return self.lam * jnp.sum(jnp.abs(masses))
@@ -99,7 +114,7 @@ def spike_train(key: jax.Array, count: int, min_separation: float
     """`count` signed spikes on T at pairwise torus distance >= `min_separation`
     (<= 1 / (2 count)).
 
-    As in the authors' code: positions uniform (redrawn until separated), masses
+    Our choice of ground truth: positions uniform (redrawn until separated), masses
     sign(g)/2 + (u - 1/2)/2 normalised to total variation 1.
 
     **Returns:** `(positions, masses)`, positions sorted in [0, 1).

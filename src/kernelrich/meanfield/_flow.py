@@ -56,6 +56,7 @@ def particle_flow(
     rtol: float = 1e-9,
     atol: float = 1e-11,
     max_steps: int = 200_000,
+    throw: bool = True,
 ) -> ParticlePath:
     """The particle gradient flow of J_m in mean-field time, to a stated tolerance.
 
@@ -71,7 +72,10 @@ def particle_flow(
     - `model`, `init`, `scaling`, `weight_decay`, `position_rate`: as `particle_descent`.
     - `times`: save times, increasing, >= 0, in mean-field time.
     - `rtol`, `atol`: the controller's tolerances on the particles.
-    - `max_steps`: solver steps allowed; more raise `RuntimeError`.
+    - `max_steps`: solver steps allowed.
+    - `throw`: raise `RuntimeError` if the solver stops before `times[-1]` (max_steps reached,
+      or a non-finite field); if False the path is returned with `result` saying why (and
+      `ok` False), its records after the stop not finite.
 
     **Returns:** a `ParticlePath` saved at `times` (`step` is None, `curve` equals `loss`).
     """
@@ -85,14 +89,14 @@ def particle_flow(
     max_steps = _validate.integer("max_steps", max_steps, minimum=1)
     ys, values, ok, num_steps = _solve(model, init, jnp.asarray(times), gamma, decay, beta,
                                        rtol, atol, max_steps)
-    if not bool(ok):
-        raise RuntimeError(
-            f"particle_flow: the solver stopped before t={times[-1]:g} (max_steps={max_steps}, "
-            f"rtol={rtol:g}, atol={atol:g}); raise max_steps or loosen the tolerances"
-        )
+    result = "successful" if bool(ok) else (
+        f"the solver stopped before t={times[-1]:g} (max_steps={max_steps}, rtol={rtol:g}, "
+        f"atol={atol:g})")
+    if throw and not bool(ok):
+        raise RuntimeError(f"particle_flow: {result}; raise max_steps or loosen the tolerances")
     loss = np.asarray(values)
     method = (f"particle gradient flow (diffrax Tsit5, rtol={rtol:g}, atol={atol:g}, "
               f"{int(num_steps)} steps), m={init.m}, {scaling} scaling"
               + extras(decay, beta))
     return ParticlePath(times, np.asarray(ys.w), np.asarray(ys.theta), loss, loss, None, scaling,
-                        method)
+                        method, result=result, solver_steps=int(num_steps))

@@ -47,9 +47,9 @@ def init_gaussian(key: jax.Array, m: int, p: int, std: float = 1.0) -> Particles
 def init_sphere(key: jax.Array, m: int, p: int, radius: float = 1.0) -> Particles:
     """m particles with (w_i, theta_i) uniform on the sphere of `radius` in R^(p+1).
 
-    The authors' two-layer code starts from the sphere of radius 2 in R^(d+1) (a circle of
-    radius 2 when d = 1): by 2-homogeneity the support of the projected measure then
-    covers all directions, the separation condition of Chizat & Bach (2018), Theorem 3.5.
+    A sphere around 0 separates the smaller spheres from the larger ones: the separation
+    condition of Chizat & Bach (2018), Theorem 3.3, for 2-homogeneous models (ReLU networks);
+    by 2-homogeneity the directions of the particles then cover all of the sphere as m grows.
 
     **Arguments:** as `init_gaussian`; `radius` > 0.
 
@@ -66,21 +66,24 @@ def init_torus(key: jax.Array | None, m: int, weight: float = 0.5, grid: bool = 
                ) -> Particles:
     """m particles on T = R/Z with weights alternating +weight, -weight.
 
-    As in the authors' deconvolution code: positions evenly spaced (i / m, `grid=True`, the
-    key is then unused and may be None) or uniform at random; signs alternate so that both
-    signs of spikes can be reached under the 2-homogeneous lifting r -> r|r|.
+    Positions evenly spaced (i / m, `grid=True`, the key is then unused and may be None) or
+    uniform at random. With `weight=0` this is the initialisation {0} x T of Chizat & Bach
+    (2018), Theorem 3.5 (partially 1-homogeneous lifting; the authors' page of animations:
+    "evenly spaced on {0} x [0,1]"). With `weight > 0` the signs alternate, so that both signs
+    of spikes can be reached under the 2-homogeneous lifting r -> r|r|, where r = 0 is a
+    stationary point.
 
     **Arguments:**
 
     - `key`: a JAX PRNG key (unused when `grid`).
     - `m`: the number of particles, >= 1.
-    - `weight`: |r_i| > 0.
+    - `weight`: |w_i| >= 0.
     - `grid`: evenly spaced (True) or uniform random (False) positions.
 
     **Returns:** `Particles` with theta of shape (m, 1) in [0, 1).
     """
     m = _validate.integer("m", m, minimum=1)
-    weight = _validate.positive("weight", weight)
+    weight = _validate.nonnegative("weight", weight)
     if grid:
         theta = jnp.arange(m) / m
     else:

@@ -133,8 +133,8 @@ def velocity(
     particle, whose many-particle limit is the Wasserstein gradient flow (Chizat & Bach 2018,
     Section 2.3). With gamma = 1/2 (lazy scaling) the tangent kernel is O(1) without
     rescaling time, so the factor is 1. `position_rate` beta multiplies the theta-velocity:
-    the gradient in the metric |dw|^2 + |dtheta|^2 / beta (the weight/position step ratio of
-    the authors' deconvolution code; beta = 1 is the paper's Euclidean metric).
+    the gradient in the metric |dw|^2 + |dtheta|^2 / beta (beta = 1 is the paper's Euclidean
+    metric; another beta is the same flow after rescaling theta by beta^-1/2).
 
     **Returns:** `(J_m, velocity)`, the velocity as `Particles`.
     """

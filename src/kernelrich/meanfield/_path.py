@@ -38,6 +38,9 @@ class ParticlePath:
     - `scaling`: `"mean-field"` or `"lazy"`.
     - `method`: what ran, e.g. `"particle GD, step 0.1 (mean-field time), 1000 steps"`.
     - `diverged_at`: the first step with a non-finite J_m, or None.
+    - `result`: `"successful"`, or why an ODE solve stopped before the last time (flow with
+      `throw=False`; the records after the stop are not finite).
+    - `solver_steps`: the ODE solver's accepted steps (flow), or None (descent).
     """
 
     times: Float[np.ndarray, " T"]
@@ -49,6 +52,14 @@ class ParticlePath:
     scaling: str
     method: str
     diverged_at: int | None = None
+    result: str = "successful"
+    solver_steps: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the run reached its last time with finite values (not diverged, not
+        stopped early)."""
+        return self.result == "successful" and self.diverged_at is None
 
     def particles(self, index: int = -1) -> Particles:
         """The particles at record `index` (default: the last)."""

@@ -29,9 +29,10 @@ def teacher_student(
 ) -> tuple[TwoLayerNet, Particles]:
     """Data y_k = (1/m0) sum_j b*_j sigma(a*_j . x_k (+ c*_j)) from a random teacher.
 
-    As in the authors' code (`illustration_reluNN.jl`): theta*_j uniform on the sphere of
-    radius `teacher_norm` (in R^d, or R^(d+1) with a bias), b*_j random signs (or all +1
-    when `positive`), inputs x_k uniform on the unit sphere of R^d (or standard Gaussian).
+    Our choice of teacher (the paper's Section 4 sizes could not be read): theta*_j uniform on
+    the sphere of radius `teacher_norm` (in R^d, or R^(d+1) with a bias), b*_j random signs
+    (or all +1 when `positive`), inputs x_k uniform on the unit sphere of R^d (or standard
+    Gaussian).
     Any student with m >= m0 particles can represent the teacher, so inf J = 0.
 
     **Arguments:**

@@ -32,7 +32,7 @@ class TwoLayerNet(ParticleModel):
 
     Chizat & Bach (2018), Section 2.1: theta = (a, c) in R^(d (+1)), phi(theta): x ->
     sigma(a . x + c), the weight w = b (partially 1-homogeneous lifting), and the square loss
-    R(f) = (1 / 2n) sum_k (f(x_k) - y_k)^2, the normalisation of the authors' code. With
+    R(f) = (1 / 2n) sum_k (f(x_k) - y_k)^2 (the mean over the samples; our normalisation). With
     ReLU (and with or without bias) phi is positively 1-homogeneous in theta, so
     (b, theta) -> b phi(theta) is 2-homogeneous.
 

@@ -19,6 +19,11 @@ def log_indices(length: int, count: int) -> np.ndarray:
     return np.unique(np.concatenate([[0], raw, [length - 1]]))
 
 
+def log_times(t_end: float, count: int, first: float = 1e-2) -> np.ndarray:
+    """0 and `count - 1` log-spaced times from `first` to `t_end` (the flows' save times)."""
+    return np.concatenate([[0.0], np.geomspace(first, t_end, count - 1)])
+
+
 def mode(quick: bool) -> str:
     return "quick mode" if quick else "full mode"
 
