@@ -48,11 +48,13 @@ def _mixture_np(rr, ru, rv, uu, uv, vv, bound):
     return min(cands)
 
 
-def _profile_np(theta, X, w, r, u, rr, ru, uu, bound):
+def _profile_np(theta, X, w, r, u, rr, ru, uu, bound, search=False):
     v = 0.5 * (1 + np.tanh(0.5 * (X @ theta[:-1] + theta[-1])))
     wv = w * v
     value, alpha, c = _mixture_np(rr, ru, wv @ r, uu, wv @ u, wv @ v, bound)
     g = -2 * c * (r + alpha * u - c * v) * wv * (1 - v)
+    if search and c == 0:  # a start that cannot improve turns towards the residual
+        g = -np.sign(wv @ r) * r * wv * (1 - v)
     return value, np.concatenate([X.T @ g, [g.sum()]])
 
 
@@ -60,7 +62,7 @@ def _adam_np(theta, args, steps, lr=0.1):
     m, s = np.zeros_like(theta), np.zeros_like(theta)
     best = (np.inf, theta)
     for i in range(steps):
-        v, g = _profile_np(theta, *args)
+        v, g = _profile_np(theta, *args, search=True)
         best = min(best, (v, theta.copy()), key=lambda t: t[0])
         m, s = 0.9 * m + 0.1 * g, 0.999 * s + 0.001 * g * g
         theta = theta - lr * (m / (1 - 0.9 ** (i + 1))) / (np.sqrt(s / (1 - 0.999 ** (i + 1)))

@@ -15,7 +15,9 @@ from kernelrich.barron import (
     GaussianBump,
     Ridge,
     greedy_approximation,
+    greedy_bound,
     greedy_fit,
+    greedy_step_bounds,
     initial_units,
     search_unit,
     uniform_ball,
@@ -148,3 +150,61 @@ def test_bad_inputs():
         greedy_approximation(f, X, 1, weights=-np.ones(20))
     with pytest.raises(ValueError, match="k must be"):
         greedy_approximation(f, uniform_ball(100, 2, seed=0), 1, **SEARCH).network(2)
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.integers(0, 1000), st.sampled_from(["line-search", "1/k", "2/(k+1)"]),
+       st.integers(1, 3))
+def test_coefficients_stay_in_theorem_1s_class(seed, schedule, d):
+    """sum |c_k| <= 2C holds by construction of the search (|c| <= 2C alpha), whatever the
+    schedule, target and start: an invariant of the algorithm, not a theorem check."""
+    rng = np.random.default_rng(seed)
+    f = Ridge(rng.normal(size=d) * 3, 0.5, "cos")
+    res = greedy_approximation(f, uniform_ball(100, d, seed=seed), 5, radius=1.0,
+                               schedule=schedule, seed=seed, **SEARCH)
+    assert np.all(res.coef_l1 <= 2 * res.C * (1 + 1e-12))
+    assert np.sum(np.abs(np.asarray(res.network().c))) <= 2 * res.C * (1 + 1e-12)
+
+
+def test_step_bounds_and_greedy_bound():
+    X = uniform_ball(100, 2, seed=0)
+    res = greedy_approximation(GaussianBump(np.zeros(2), 0.5), X, 6, radius=1.0, **SEARCH)
+    bounds = greedy_step_bounds(res.errors, res.initial_error, res.C)
+    assert np.allclose(bounds, res.step_bounds, rtol=1e-13)
+    beta = (2 * res.C) ** 2 - res.initial_error
+    n = np.arange(1, 7)
+    g = greedy_bound(n, res.initial_error, res.C)
+    assert np.all(res.errors <= g * (1 + 1e-12))  # implied by e_k <= B_k at every step
+    assert np.all(g < res.initial_error) and np.all(g < (2 * res.C) ** 2 / n)
+    assert np.allclose(1 / g, 1 / res.initial_error + n / beta)
+    # A greedy that never improves on f(0) is under (2C)^2 / n here (the old, vacuous check)
+    # but breaks the step inequality at the first step.
+    stalled = np.full(6, res.initial_error)
+    assert np.all(stalled <= (2 * res.C) ** 2 / n)
+    assert stalled[0] > greedy_step_bounds(stalled, res.initial_error, res.C)[0]
+    relaxed = greedy_step_bounds(res.errors, res.initial_error, res.C, "2/(k+1)")
+    alpha = 2 / (n + 1)
+    previous = np.concatenate([[res.initial_error], res.errors[:-1]])
+    assert np.allclose(relaxed, (1 - alpha) ** 2 * previous + alpha**2 * beta)
+    with pytest.raises(ValueError, match="schedule"):
+        greedy_step_bounds(res.errors, res.initial_error, res.C, "fast")
+    assert np.all(greedy_bound(n, 0.0, 1.0) == 0)
+
+
+def test_search_moves_a_start_that_cannot_improve():
+    """A unit with no improving mixture (c = 0) has zero envelope gradient; the search turns
+    it towards the residual instead, so it is not stuck at its start."""
+    X = uniform_ball(100, 1, seed=3)
+    h = np.cos(6 * X[:, 0])
+    u = h / 2  # <r, u> = ||h||^2 / 4 > 2C |<r, v>| for every unit: none can improve
+    w = jnp.full(100, 1 / 100)
+    r, uj = jnp.asarray(h - u), jnp.asarray(u)
+    stats = (w @ (r * r), w @ (r * uj), w @ (uj * uj))
+    theta = jnp.asarray([[3.0, 0.5], [-2.0, 1.0]])
+    prof = functools.partial(_profile, X=jnp.asarray(X), w=w, r=r, u=uj, stats=stats,
+                             bound=0.02, alpha_fixed=-1.0)
+    value, grad, _, c = prof(theta)
+    _, turn, _, _ = prof(theta, search=True)
+    assert np.all(np.asarray(c) == 0) and np.all(np.asarray(grad) == 0)
+    assert np.allclose(np.asarray(value), float(stats[0]))
+    assert np.all(np.linalg.norm(np.asarray(turn), axis=1) > 0)

@@ -10,6 +10,7 @@ from numpy.polynomial.legendre import leggauss
 
 from kernelrich.barron import (
     GaussianBump,
+    estimation_term,
     fit_rate,
     fixed_basis_approximation,
     graded_indices,
@@ -17,6 +18,7 @@ from kernelrich.barron import (
     penalized_estimator,
     predicted_rate,
     predicted_size,
+    risk_bound,
     train_network,
     uniform_ball,
 )
@@ -96,3 +98,19 @@ def test_rate_formulas_and_estimator():
         penalized_estimator(X, y, 0, f.c_f, penalty=1.0)
     with pytest.raises(ValueError, match="risk"):
         fit_rate([1.0, 2.0, 3.0], [1.0, -1.0, 1.0])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.1, 20), st.integers(2, 10**6), st.integers(1, 50))
+def test_risk_bound_is_the_balanced_sum(c_f, N, d):
+    """2 C_f x^(1/2) = min over n > 0 of C_f^2 / n + n x, attained at n* = predicted_size, and
+    its exponent against x = (d/N) log N is 1/2 (against x^(1/2) it would be 1)."""
+    x = float(estimation_term(N, d))
+    assert x == pytest.approx(d * math.log(N) / N, rel=1e-14)
+    n_star = predicted_size(c_f, N, d)
+    assert c_f**2 / n_star + n_star * x == pytest.approx(float(risk_bound(c_f, N, d)), rel=1e-12)
+    n = np.geomspace(n_star / 50, n_star * 50, 201)
+    assert np.all(c_f**2 / n + n * x >= float(risk_bound(c_f, N, d)) * (1 - 1e-12))
+    Ns = np.array([64.0, 256, 1024, 8192])
+    assert fit_rate(estimation_term(Ns, d), risk_bound(c_f, Ns, d)).slope == pytest.approx(0.5)
+    assert fit_rate(predicted_rate(Ns, d), risk_bound(c_f, Ns, d)).slope == pytest.approx(1.0)

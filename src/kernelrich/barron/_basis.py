@@ -90,21 +90,63 @@ def fixed_basis_approximation(f: Callable, X, n_values, *, weights=None,
     """
     X = _validate.bounded("X", samples(X))
     y, _ = evaluate(f, X)
+    errors, degrees = projection_errors(y[:, None], X, n_values, weights=weights,
+                                        radius=radius)
+    return BasisResult(np.atleast_1d(n_values).astype(int), errors[:, 0], degrees)
+
+
+def _cube_radius(X: np.ndarray, radius: float | None) -> float:
+    """r of the cube [-r, r]^d of the Legendre basis: `radius`, or by default the largest
+    |x_i| (the ball holding the samples, which holds their coordinates too)."""
+    if radius is None:
+        return radius_of(X, None)
+    radius = _validate.positive("radius", radius)
+    top = float(np.abs(X).max())
+    if top > radius * (1 + 1e-12):
+        raise ValueError(f"radius={radius} is smaller than the largest coordinate |x_ij| = "
+                         f"{top:.6g}: the samples must lie in the cube [-r, r]^d")
+    return radius
+
+
+def projection_errors(values, X, n_values, *, weights=None, radius: float | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """||g_j - P_n g_j||^2 in L2(mu) for many functions g_j at once, P_n the L2(mu) projection on
+    the first n + 1 tensor Legendre polynomials (the fixed basis of `fixed_basis_approximation`).
+
+    The weighted design is factored once (Householder QR, so the spans are nested exactly) and
+    the residual is deflated one basis direction at a time, so an exactly representable g_j
+    gets an error at rounding level, not the cancellation error of ||g||^2 - ||P g||^2.
+
+    **Arguments:**
+
+    - `values`: `(N, K)`, column j holds g_j on the samples.
+    - `X`: `(N, d)` samples; mu is their empirical measure (weighted by `weights`).
+    - `n_values`: the sizes n >= 1, each < N.
+    - `radius`: the cube [-r, r]^d of the Legendre basis (default max |x_i|).
+
+    **Returns:**
+
+    `(errors, max_degree)`: `(len(n_values), K)` errors and the largest total degree per n.
+    """
+    X = _validate.bounded("X", samples(X))
+    values = _validate.finite_array("values", values, ndim=2)
+    if values.shape[0] != X.shape[0]:
+        raise ValueError(f"values must have one row per sample ({X.shape[0]}), got shape "
+                         f"{values.shape}")
     n_values = np.array([_validate.integer("n_values", k, minimum=1)
                          for k in np.atleast_1d(n_values).tolist()])
     if n_values.max() >= X.shape[0]:
         raise ValueError(f"n_values must be < N={X.shape[0]} (no interpolation), got "
                          f"max {n_values.max()}")
     w = probabilities(weights, X.shape[0])
-    r = radius_of(X, radius)
+    r = _cube_radius(X, radius)
     indices = graded_indices(X.shape[1], int(n_values.max()) + 1)
     sw = np.sqrt(w)
-    Phi = legendre_features(X, indices, r) * sw[:, None]
-    target = y * sw
-    errors, degrees = [], []
-    for k in n_values:
-        coef, *_ = np.linalg.lstsq(Phi[:, : k + 1], target, rcond=None)
-        res = target - Phi[:, : k + 1] @ coef
-        errors.append(float(res @ res))
-        degrees.append(int(indices[: k + 1].sum(axis=1).max()))
-    return BasisResult(n_values, np.array(errors), np.array(degrees))
+    Q, _ = np.linalg.qr(legendre_features(X, indices, r) * sw[:, None])
+    residual = values * sw[:, None]
+    errors = {}
+    for k in range(int(n_values.max()) + 1):
+        residual = residual - np.outer(Q[:, k], Q[:, k] @ residual)
+        errors[k] = np.sum(residual**2, axis=0)
+    degrees = np.array([int(indices[: k + 1].sum(axis=1).max()) for k in n_values])
+    return np.stack([errors[int(k)] for k in n_values]), degrees

@@ -89,12 +89,32 @@ def predicted_size(c_f: float, N: int, d: int) -> float:
     return c_f * math.sqrt(N / (d * math.log(N)))
 
 
-def predicted_rate(N, d: int) -> np.ndarray:
-    """((d / N) log N)^(1/2), the rate of Barron 1994's risk bound (up to C_f)."""
+def estimation_term(N, d: int) -> np.ndarray:
+    """x = (d / N) log N, the estimation error per unit in Barron 1994's bound: the risk bound
+    is O(C_f^2 / n) + O(n x), and O(C_f x^(1/2)) at the balancing size (see `risk_bound`)."""
     N = _validate.finite_array("N", N)
     if (N < 2).any():
         raise ValueError(f"N must be >= 2, got {N}")
-    return np.sqrt(d * np.log(N) / N)
+    d = _validate.integer("d", d, minimum=1)
+    return d * np.log(N) / N
+
+
+def predicted_rate(N, d: int) -> np.ndarray:
+    """((d / N) log N)^(1/2), the rate of Barron 1994's risk bound (up to C_f): the square root
+    of `estimation_term`, so that a risk following it has exponent 1/2 against (d / N) log N."""
+    return np.sqrt(estimation_term(N, d))
+
+
+def risk_bound(c_f: float, N, d: int) -> np.ndarray:
+    """Barron 1994's bound with both O-constants set to 1: min over n > 0 of
+    C_f^2 / n + n (d / N) log N = 2 C_f ((d / N) log N)^(1/2), attained at the balancing size
+    n* = `predicted_size` (the abstract's n ~ C_f (N / (d log N))^(1/2)).
+
+    The paper's constants depend on the penalty lambda and the range b of the responses
+    (Theorem 2's gamma = (3 lambda + b^2) / (3 lambda - 5 b^2)); unit constants are a choice.
+    """
+    c_f = _validate.positive("c_f", c_f)
+    return 2 * c_f * predicted_rate(N, d)
 
 
 @dataclass(frozen=True)
@@ -114,7 +134,8 @@ def fit_rate(x, risk, *, level: float = 0.95) -> RateFit:
 
     **Arguments:**
 
-    - `x`: the abscissa, e.g. (d / N) log N (slope 1/2 predicted) or N (slope -1/2).
+    - `x`: the abscissa, e.g. `estimation_term` (d / N) log N, against which Barron 1994's
+      risk bound has exponent 1/2.
     - `risk`: the positive risks, one per x (repeated x for seeds are fine).
     - `level`: the confidence level of the interval.
     """

@@ -84,6 +84,58 @@ def _step_bound(e_prev: float, beta: float, alpha: float | None) -> float:
     return (1 - alpha) ** 2 * e_prev + alpha**2 * beta
 
 
+def _alpha(schedule: str, k: int) -> float | None:
+    return {"line-search": None, "1/k": 1 / k, "2/(k+1)": 2 / (k + 1)}[schedule]
+
+
+def greedy_step_bounds(errors, initial_error: float, C: float,
+                       schedule: str = "line-search") -> np.ndarray:
+    """B_k, what the proof of Theorem 1 guarantees for step k given e_(k-1) (Barron 1993, §VIII).
+
+    If f - f(0) lies in the closed convex hull of {gamma sigma(a . x + b) : |gamma| <= 2C},
+    averaging over its representation shows that some unit reaches
+    e_k <= B_k = min_alpha (1 - alpha)^2 e_(k-1) + alpha^2 beta, beta = (2C)^2 - e_0 (the min
+    over alpha for the line search; alpha = alpha_k for a fixed schedule). A path with
+    e_k > B_k shows that the inner search missed the best unit.
+
+    **Arguments:**
+
+    - `errors`: `(n,)` the path e_1, ..., e_n (NaN propagates).
+    - `initial_error`: e_0 = ||f - f(0)||^2.
+    - `C`: the class constant.
+    - `schedule`: one of `SCHEDULES`.
+
+    **Returns:**
+
+    `(n,)` the bounds B_1, ..., B_n.
+    """
+    errors = np.asarray(errors, dtype=float)
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
+    beta = (2 * float(C)) ** 2 - float(initial_error)
+    previous = np.concatenate([[float(initial_error)], errors[:-1]])
+    return np.array([_step_bound(e, beta, _alpha(schedule, k))
+                     for k, e in enumerate(previous, start=1)])
+
+
+def greedy_bound(n, initial_error: float, C: float) -> np.ndarray:
+    """The greedy's own guarantee e_n <= 1 / (1 / e_0 + n / beta), beta = (2C)^2 - e_0, which
+    follows from e_k <= B_k at every step (1 / e_k >= 1 / e_(k-1) + 1 / beta); it is below
+    both e_0 and Theorem 1's (2C)^2 / n for every n >= 1 (Barron 1993, §VIII; Jones 1992).
+
+    **Arguments:**
+
+    - `n`: the numbers of units (array-like, >= 1).
+    - `initial_error`, `C`: e_0 and the class constant.
+    """
+    n = np.asarray(n, dtype=float)
+    e0 = float(initial_error)
+    beta = (2 * float(C)) ** 2 - e0
+    if e0 <= 0 or beta <= 0:  # f = f(0), or f at the edge of the class: B_k = 0
+        return np.zeros_like(n)
+    return 1.0 / (1.0 / e0 + n / beta)
+
+
 def greedy_fit(X, y, c0: float, n: int, C: float, *, radius: float | None = None,
                weights=None, schedule: str = "line-search", restarts: int = 32,
                steps: int = 200, learning_rate: float = 0.1, seed: int = 0) -> GreedyResult:
@@ -114,8 +166,12 @@ def greedy_fit(X, y, c0: float, n: int, C: float, *, radius: float | None = None
     rows = {name: [] for name in ("a", "b", "gamma", "alpha", "e", "B")}
     e_prev = e0
     for k in range(1, n + 1):
-        alpha_k = {"line-search": None, "1/k": 1 / k, "2/(k+1)": 2 / (k + 1)}[schedule]
-        theta0 = initial_units(np.random.default_rng([seed, k]), Xs[:N, :d], restarts)
+        alpha_k = _alpha(schedule, k)
+        rng = np.random.default_rng([seed, k])
+        theta0 = initial_units(rng, Xs[:N, :d], restarts)
+        if rows["a"]:  # a quarter of the starts along the directions already found
+            theta0[: restarts // 4] = _known_directions(rng, Xs[:N, :d], np.array(rows["a"]) * r,
+                                                        restarts // 4)
         theta0 = np.concatenate([theta0[:, :d], np.zeros((restarts, Xs.shape[1] - d)),
                                  theta0[:, d:]], axis=1)
         best = _search_unit(jnp.asarray(theta0), Xj, wj, hj, jnp.asarray(_pad(u)), 2 * C,
@@ -135,6 +191,21 @@ def greedy_fit(X, y, c0: float, n: int, C: float, *, radius: float | None = None
         alphas=alphas, c0=float(c0), errors=np.array(rows["e"]), initial_error=e0,
         step_bounds=np.array(rows["B"]), coef_l1=_coef_l1(gammas, alphas), C=C, radius=r,
         schedule=schedule, restarts=restarts, steps=steps)
+
+
+def _known_directions(rng: np.random.Generator, X: np.ndarray, units: np.ndarray,
+                      count: int) -> np.ndarray:
+    """`count` starting units along the directions of randomly chosen earlier units, with a
+    fresh scale and a hyperplane through a random sample point (as `initial_units` draws
+    them): a target whose residual keeps its directions (a ridge) needs new units along
+    them, which random directions in d dimensions rarely meet."""
+    fresh = initial_units(rng, X, count)
+    pick = units[rng.integers(0, units.shape[0], count)]
+    norms = np.linalg.norm(pick, axis=1, keepdims=True)
+    size = np.linalg.norm(fresh[:, :-1], axis=1, keepdims=True)
+    a = np.where(norms > 0, pick / np.where(norms > 0, norms, 1.0), fresh[:, :-1] / size) * size
+    b = -np.sum(a * X[rng.integers(0, X.shape[0], count)], axis=1)
+    return np.concatenate([a, b[:, None]], axis=1)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

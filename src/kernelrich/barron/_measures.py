@@ -1,4 +1,5 @@
-"""The probability measures mu of the experiments: samples on the ball B_r (Barron 1993, §III)."""
+"""The probability measures mu of the experiments: samples on the ball B_r (Barron 1993, §III)
+and on the cube [-1, 1]^d."""
 
 from __future__ import annotations
 
@@ -28,3 +29,20 @@ def uniform_ball(N: int, d: int, radius: float = 1.0, *, seed: int) -> Float[np.
     z = rng.standard_normal((N, d))
     z /= np.linalg.norm(z, axis=1, keepdims=True)
     return radius * z * rng.uniform(size=(N, 1)) ** (1 / d)
+
+
+def uniform_cube(N: int, d: int, *, seed: int) -> Float[np.ndarray, "N d"]:
+    """N points uniform on the cube [-1, 1]^d (Barron 1994's domain; Barron 1993, §X).
+
+    **Arguments:**
+
+    - `N`, `d`: sample size and dimension (>= 1).
+    - `seed`: the only source of randomness.
+
+    **Returns:**
+
+    An `(N, d)` array.
+    """
+    N = _validate.integer("N", N, minimum=1)
+    d = _validate.integer("d", d, minimum=1)
+    return np.random.default_rng(seed).uniform(-1.0, 1.0, size=(N, d))

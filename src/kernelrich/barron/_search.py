@@ -82,18 +82,28 @@ def _best_mixture(rr, ru, rv, uu, uv, vv, bound, alpha_fixed):
     return pick(values)[0], pick(alphas)[0], pick(cs)[0]
 
 
-def _profile(theta, X, w, r, u, stats, bound, alpha_fixed):
+def _profile(theta, X, w, r, u, stats, bound, alpha_fixed, *, search=False):
     """The profiled objective of the units `theta` (R, d + 1), its gradient and (alpha, c).
 
     The gradient is the envelope-theorem one: the triangle does not depend on theta, so
     dJ/dtheta = -2 c sum_i w_i (r_i + alpha u_i - c v_i) v_i (1 - v_i) (x_i, 1).
+
+    It vanishes for a unit that cannot improve on f_(k-1) (best mixture c = 0), so such a
+    start would never move. With `search=True` the returned direction for those units is
+    instead the gradient of -|<r, v>|_mu, which turns the unit towards the residual
+    (Jones's greedy picks the unit of largest correlation): the search direction, not the
+    gradient of the value.
     """
     V = jax.nn.sigmoid(X @ theta[:, :-1].T + theta[:, -1])
     rr, ru, uu = stats
     wV = w[:, None] * V
-    value, alpha, c = _best_mixture(rr, ru, r @ wV, uu, u @ wV, jnp.sum(wV * V, axis=0), bound,
+    rv = r @ wV
+    value, alpha, c = _best_mixture(rr, ru, rv, uu, u @ wV, jnp.sum(wV * V, axis=0), bound,
                                     alpha_fixed)
     G = -2 * c * (r[:, None] + alpha * u[:, None] - c * V) * wV * (1 - V)
+    if search:
+        turn = -jnp.sign(rv) * r[:, None] * wV * (1 - V)
+        G = jnp.where(c == 0, turn, G)
     grad = jnp.concatenate([G.T @ X, jnp.sum(G, axis=0)[:, None]], axis=1)
     return value, grad, alpha, c
 
@@ -180,7 +190,7 @@ def _search_unit(
 
     def adam(carry, i):
         theta, m, s, best_v, best_t = carry
-        v, g, _, _ = profile(theta)
+        v, g, _, _ = profile(theta, search=True)
         improved = v < best_v
         best_v = jnp.where(improved, v, best_v)
         best_t = jnp.where(improved[:, None], theta, best_t)
