@@ -5,18 +5,20 @@ the step-size experiment, which measures how far gradient descent lands from it.
 """
 
 from ._checks import CHECKS as _CHECKS
-from ._fig1 import EXPERIMENT as _fig1
-from ._fig2 import EXPERIMENT as _fig2
-from ._fig3 import EXPERIMENT as _fig3
-from ._init_shape import EXPERIMENT as _init_shape
-from ._step_bias import EXPERIMENT as _step_bias
-from ._theorem2 import EXPERIMENT as _theorem2
+from ._evidence import ASSUMPTIONS as _ASSUMPTIONS
+from ._fig1 import EXPERIMENT as _FIG1
+from ._fig2 import EXPERIMENT as _FIG2
+from ._fig3 import EXPERIMENT as _FIG3
+from ._init_shape import EXPERIMENT as _INIT_SHAPE
+from ._step_bias import EXPERIMENT as _STEP_BIAS
+from ._theorem2 import EXPERIMENT as _THEOREM2
 
 KEY = "woodworth2020"
 TITLE = ("Woodworth, Gunasekar, Lee, Moroshko, Savarese, Golan, Soudry, Srebro (2020). "
          "Kernel and rich regimes in overparametrized models. COLT.")
-EXPERIMENTS = [_fig1, _fig2, _fig3, _theorem2, _init_shape, _step_bias]
+EXPERIMENTS = [_FIG1, _FIG2, _FIG3, _THEOREM2, _INIT_SHAPE, _STEP_BIAS]
 CHECKS = _CHECKS
+ASSUMPTIONS = _ASSUMPTIONS  # the values the checks assume (the experiments' own: their setup)
 
 # The claim in the paper's words (abstract, Theorems 1-3), shown at the top of its report section.
 CLAIM = ("The scale of the initialization controls the transition between the \"kernel\" (aka "

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.optimize
 
 from ... import bias
-from ...experiments import Experiment, Figure, Table, grid
+from ...experiments import Experiment, Figure, Param, Table, grid
 from ...plotting import COLORS, PAGE_WIDTH, save_figure
 from ._common import log_grid, mode
 
@@ -23,9 +23,30 @@ POTENTIALS = {"Q": bias.Q, "R": bias.R}
 LEVEL_ALPHAS = [1e-4, 1e-2, 0.1, 1.0, 10.0]
 
 
+def _sizes(quick: bool) -> dict:
+    return dict(alphas=log_grid(1e-12, 1e2, 15 if quick else 57), angles=64 if quick else 256)
+
+
 def points(quick: bool) -> list[dict]:
-    return grid(potential=["Q", "R"], alpha=log_grid(1e-12, 1e2, 15 if quick else 57),
-                angles=[64 if quick else 256])
+    s = _sizes(quick)
+    return grid(potential=["Q", "R"], alpha=s["alphas"], angles=[s["angles"]])
+
+
+def setup(quick: bool) -> list[Param]:
+    s, full = _sizes(quick), _sizes(False)
+    scaled = f" (quick mode: full mode uses {full['angles']})" if quick else ""
+    return [
+        Param.uncertain("what Figure 2 plots", "unit level sets of Q_alpha and R_alpha in R^2",
+                        "the figure could not be read; the study notes §1.7 say it shows Q_alpha "
+                        "and R_alpha are not rescalings of each other"),
+        Param.uncertain("Q_alpha, R_alpha", "Theorem 1's Q and section 1.7's R, w0 = 1",
+                        "as restated in the study notes §1.4, §1.7"),
+        Param.choice("d", 2, "level sets are drawn in the plane"),
+        Param.choice("alpha grid", s["alphas"], "from deep in the rich regime to the kernel "
+                     "regime"),
+        Param.choice("rays per level set", s["angles"], "root finding along each ray; enough "
+                     "for a smooth curve" + scaled),
+    ]
 
 
 def unit_radius(potential, alpha: float, direction: np.ndarray) -> float:
@@ -88,11 +109,32 @@ def plot(table: Table, out_dir: Path, quick: bool) -> list[Figure]:
         "gradient flow, Theorem 1) and R_alpha (squared l2 distance from the initialisation in "
         "parameter space, section 1.7) in R^2, w0 = 1, computed by root finding along "
         f"{table.rows[0]['angles']} rays (dashed: l1 ball, dotted: l2 ball). Right: the level "
-        "set's radius on the diagonal against alpha: R_alpha reaches the l1 value 1/sqrt(2) "
-        "polynomially fast, Q_alpha only logarithmically. Closed forms, no dynamics; "
-        f"{mode(quick)}."
+        "set's radius on the diagonal against alpha (l1 ball: 1/sqrt(2), l2 ball: 1). "
+        f"{_excess_sentence(table)} Closed forms, no dynamics; {mode(quick)}."
     )
     return [save_figure(fig, out_dir, "woodworth_fig2", caption)]
+
+
+def _excess(table: Table, potential: str, alpha: float) -> float:
+    return table.where(potential=potential, alpha=alpha).rows[0]["diagonal_radius"] - 0.5**0.5
+
+
+def _excess_sentence(table: Table) -> str:
+    """The radius on the diagonal above the l1 value 1/sqrt(2), at two alphas, from the table."""
+    alphas = np.array(table.unique("alpha"))
+    picks = [alphas[0], alphas[np.argmin(np.abs(np.log(alphas / 1e-4)))]]
+    parts = [f"alpha = {a:.0e}: R_alpha {_excess(table, 'R', a):.1e}, Q_alpha "
+             f"{_excess(table, 'Q', a):.1e}" for a in picks]
+    return "Radius on the diagonal minus 1/sqrt(2): " + "; ".join(parts) + "."
+
+
+def tables(table: Table, quick: bool) -> list[tuple[str, list[dict]]]:
+    alphas = np.array(table.unique("alpha"))
+    shown = sorted({float(alphas[np.argmin(np.abs(np.log(alphas / a)))]) for a in LEVEL_ALPHAS}
+                   | {float(alphas[0])})
+    rows = [{"alpha": a, "R_alpha: radius - 1/sqrt(2)": _excess(table, "R", a),
+             "Q_alpha: radius - 1/sqrt(2)": _excess(table, "Q", a)} for a in shown]
+    return [("Radius of the unit level set on the diagonal above the l1 ball's 1/sqrt(2)", rows)]
 
 
 EXPERIMENT = Experiment(
@@ -101,5 +143,5 @@ EXPERIMENT = Experiment(
     claim=("The implicit bias Q_alpha of gradient flow and the parameter-space distance R_alpha "
            "share their two limits (l2 and l1) but are not rescalings of each other: R_alpha "
            "approaches l1 polynomially in alpha, Q_alpha only logarithmically."),
-    points=points, compute=compute, plot=plot,
+    points=points, compute=compute, plot=plot, tables=tables, setup=setup,
 )

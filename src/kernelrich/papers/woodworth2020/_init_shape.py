@@ -14,16 +14,33 @@ import numpy as np
 
 from ... import bias
 from ...diagonal import flow_limit
-from ...experiments import Experiment, Figure, Table, grid
+from ...experiments import Experiment, Figure, Param, Table, grid
 from ...plotting import COLORS, PAGE_WIDTH, save_figure
-from ._common import SPREAD, band, flow_note, instance, log_grid, mode
+from ._common import SPREAD, band, data_params, flow_note, instance, log_grid, mode, model_params
 
 SHAPES = {"ones": None, "uniform [0.5, 2]": (0.5, 2.0), "uniform [0.1, 10]": (0.1, 10.0)}
 
 
+def _sizes(quick: bool) -> dict:
+    return dict(d=50, r=3, N=15, seed=[0, 1, 2] if quick else list(range(10)),
+                alphas=log_grid(1e-30, 1e3, 25 if quick else 67))
+
+
 def points(quick: bool) -> list[dict]:
-    return grid(d=[50], r=[3], N=[15], seed=[0, 1, 2] if quick else list(range(10)),
-                shape=list(SHAPES), alphas=[log_grid(1e-30, 1e3, 25 if quick else 67)])
+    s = _sizes(quick)
+    return grid(d=[s["d"]], r=[s["r"]], N=[s["N"]], seed=s["seed"], shape=list(SHAPES),
+                alphas=[s["alphas"]])
+
+
+def setup(quick: bool) -> list[Param]:
+    s, full = _sizes(quick), _sizes(False)
+    return model_params() + data_params(s["d"], s["N"], s["r"], s["seed"], quick, full) + [
+        Param.uncertain("section 1.6's statement", "kernel limit: min-norm weighted by "
+                        "diag(w0^2); rich limit: min-l1 for any w0", "study notes §1.6"),
+        Param.choice("w0 shapes", list(SHAPES), "all ones, and log-uniform on two ranges "
+                     "(drawn per seed, no zero entries as Theorem 1 requires)"),
+        Param.choice("alpha grid", s["alphas"], "1e-30 (rich) to 1e3 (kernel)"),
+    ]
 
 
 def weighted_min_l2(X, y, w0):
@@ -58,11 +75,9 @@ def plot(table: Table, out_dir: Path, quick: bool) -> list[Figure]:
                          linestyle=":")
         band(axes[1], alphas, np.array(sub.column("l1_excess")), color, shape, floor=1e-16)
     axes[0].set(xscale="log", yscale="log", xlabel=r"$\alpha$",
-                ylabel="relative distance to weighted min-l2",
-                title=r"kernel limit depends on $w_0$")
+                ylabel="relative distance to weighted min-l2", title="kernel side")
     axes[1].set(xscale="log", yscale="log", xlabel=r"$\alpha$",
-                ylabel=r"$\|\beta_\alpha\|_1 / \|\beta_{\ell_1}\|_1 - 1$",
-                title=r"rich limit does not")
+                ylabel=r"$\|\beta_\alpha\|_1 / \|\beta_{\ell_1}\|_1 - 1$", title="rich side")
     axes[0].legend(fontsize=7)
     row = table.rows[0]
     caption = (
@@ -77,10 +92,26 @@ def plot(table: Table, out_dir: Path, quick: bool) -> list[Figure]:
     return [save_figure(fig, out_dir, "woodworth_init_shape", caption)]
 
 
+def tables(table: Table, quick: bool) -> list[tuple[str, list[dict]]]:
+    alphas = table.rows[0]["alphas"]
+
+    def mean(shape, key, at):
+        return float(np.mean(np.array(table.where(shape=shape).column(key))[:, at]))
+
+    rows = [{"w0": shape,
+             f"dist. to weighted min-l2 at alpha = {alphas[-1]:g}":
+                 mean(shape, "dist_weighted_l2", -1),
+             f"dist. to min-l2 at alpha = {alphas[-1]:g}": mean(shape, "dist_l2", -1),
+             f"l1 excess at alpha = {alphas[0]:.0e}": mean(shape, "l1_excess", 0)}
+            for shape in table.unique("shape")]
+    return [(f"Each end of the alpha grid, per init shape (mean over "
+             f"{len(table.unique('seed'))} seeds)", rows)]
+
+
 EXPERIMENT = Experiment(
     name="woodworth-init-shape", paper="woodworth2020",
     title="Section 1.6: the shape of the initialisation",
     claim=("The initialisation shape w0 changes the kernel limit (min-norm weighted by w0^2) but "
            "not the rich limit (min-l1)."),
-    points=points, compute=compute, plot=plot, schema=2,
+    points=points, compute=compute, plot=plot, tables=tables, schema=2, setup=setup,
 )
