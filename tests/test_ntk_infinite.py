@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from kernelrich.ntk import infinite_kernels, infinite_nngp, infinite_ntk
 from kernelrich.ntk._activations import activation
-from kernelrich.ntk._gaussian import dual, quadrature_dual
+from kernelrich.ntk._gaussian import dual
+from kernelrich.ntk._quadrature import node_counts, quadrature_dual
 
 
 def _X(seed=0, n=6, d=3):
@@ -36,13 +37,14 @@ def test_depth_two_relu_by_hand():
     assert ntk[0, 1] == pytest.approx(s12 * edot + e + beta2, rel=1e-14)
 
 
-@pytest.mark.parametrize("act,order,tol", [
-    pytest.param("erf", 128, 1e-11, marks=pytest.mark.slow), ("relu", 256, 1e-2)])
-def test_closed_form_matches_quadrature(act, order, tol):
+@pytest.mark.parametrize("act,tol", [("erf", 1e-12), ("gelu", 1e-12), ("relu", 2e-2),
+                                     ("abs", 3e-2)])
+def test_closed_form_matches_quadrature(act, tol):
+    """Smooth activations: the quadrature agrees to rounding; kinked ones (relu, abs) converge
+    only algebraically in the trapezoid rule, and agree to about 1e-2."""
     X = _X(2, 8, 4)
     closed = np.stack(infinite_kernels(X, depth=4, activation=act, method="closed_form"))
-    quad = np.stack(infinite_kernels(X, depth=4, activation=act, method="quadrature",
-                                     order=order))
+    quad = np.stack(infinite_kernels(X, depth=4, activation=act, method="quadrature"))
     assert np.abs(closed - quad).max() <= tol * np.abs(closed).max()
 
 
@@ -50,16 +52,17 @@ def test_quadrature_converges_exponentially_for_erf():
     X = _X(3, 3, 4)
     closed = infinite_ntk(X, depth=2, activation="erf")
     errors = [np.abs(infinite_ntk(X, depth=2, activation="erf", method="quadrature", order=k)
-                     - closed).max() for k in (16, 32, 64)]
+                     - closed).max() for k in (16, 24, 32)]
     assert errors[1] < 0.1 * errors[0] and errors[2] < 0.1 * errors[1]
 
 
-@pytest.mark.parametrize("name", ["relu", "erf", "tanh", "gelu", "sigmoid"])
+@pytest.mark.parametrize("name", ["relu", "abs", "erf", "tanh", "gelu", "sigmoid"])
 def test_duals_match_monte_carlo(name):
     a = activation(name)
     cov = np.array([[0.8, -0.3], [-0.3, 1.5]])
     uv = np.random.default_rng(4).multivariate_normal(np.zeros(2), cov, size=200_000)
-    value, slope = dual(a, cov[0, 0], cov[1, 1], cov[0, 1], quadrature=False)
+    value, slope = dual(a, cov[0, 0], cov[1, 1], cov[0, 1], quadrature=False,
+                        nodes=node_counts(1.5))
     for got, s in [(value, a(uv[:, 0]) * a(uv[:, 1])),
                    (slope, a.derivative(uv[:, 0]) * a.derivative(uv[:, 1]))]:
         s = np.asarray(s)
@@ -117,7 +120,8 @@ def test_tiling_matches_single_block(monkeypatch):
     ({"X2": np.ones((2, 3), dtype=np.float32)}, "X2"),
     ({"method": "exact"}, "method"),
     ({"activation": "tanh", "method": "closed_form"}, "closed_form"),
-    ({"order": 1000}, "order"),
+    ({"order": 4}, "order"),
+    ({"order": 5000}, "order"),
 ])
 def test_bad_input(kwargs, name):
     args = {"X2": None, "depth": 2} | kwargs
@@ -136,5 +140,9 @@ def test_non_finite_input(bad):
 
 
 def test_quadrature_dual_handles_zero_variance():
-    value, slope = quadrature_dual(activation("tanh"), 0.0, 1.0, 0.0, 16)
-    assert np.isfinite(value) and np.isfinite(slope)
+    """u = 0: E[tanh(0) tanh(v)] = 0 and E[tanh'(0) tanh'(v)] = E[tanh'(v)]."""
+    nodes = node_counts(1.0)
+    value, slope = quadrature_dual(activation("tanh"), 0.0, 1.0, 0.0, nodes)
+    _, expected = quadrature_dual(activation("tanh"), 1.0, 1.0, 0.0, nodes)  # = E[tanh']^2
+    assert float(value) == 0.0
+    np.testing.assert_allclose(float(slope), np.sqrt(float(expected)), rtol=1e-13)

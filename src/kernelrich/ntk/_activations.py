@@ -1,8 +1,9 @@
 """Elementwise nonlinearities sigma and their derivatives sigma', by name or user-supplied.
 
-ReLU and erf have closed-form Gaussian expectations (`kernelrich.ntk` uses them); every other
-activation goes through Gauss-Hermite quadrature. Derivatives come from a forward-mode JVP with
-unit tangent, which is exact for an elementwise function.
+ReLU, abs, erf and gelu have closed-form Gaussian expectations (`kernelrich.ntk._gaussian`);
+tanh, sigmoid and user functions go through the quadrature of `kernelrich.ntk._quadrature`.
+Derivatives come from a forward-mode JVP with unit tangent, which is exact for an elementwise
+function.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ def _gelu(x):
 
 _BUILTIN: dict[str, Callable] = {
     "relu": _relu,
+    "abs": jnp.abs,
     "erf": jss.erf,
     "tanh": jnp.tanh,
     "gelu": _gelu,
     "sigmoid": jax.nn.sigmoid,
 }
 
-CLOSED_FORMS = ("relu", "erf")
+CLOSED_FORMS = ("relu", "abs", "erf", "gelu")
 """Activations whose Gaussian expectations are known in closed form."""
 
 
@@ -42,7 +44,8 @@ class Activation:
 
     **Arguments:**
 
-    - `name`: `"relu"`, `"erf"`, `"tanh"`, `"gelu"`, `"sigmoid"`, or the name of a user function.
+    - `name`: `"relu"`, `"abs"`, `"erf"`, `"gelu"` (exact gelu, x Phi(x)), `"tanh"`,
+      `"sigmoid"`, or the name of a user function.
     - `fn`: the function, elementwise on JAX arrays.
     """
 
@@ -57,6 +60,12 @@ class Activation:
         if self.name == "relu" and self.fn is _relu:
             return (x > 0).astype(x.dtype)
         return jax.jvp(self.fn, (x,), (jnp.ones_like(x),))[1]
+
+    def value_and_derivative(self, x):
+        """(sigma(x), sigma'(x)) in one pass."""
+        if self.name == "relu" and self.fn is _relu:
+            return _relu(x), (x > 0).astype(x.dtype)
+        return jax.jvp(self.fn, (x,), (jnp.ones_like(x),))
 
     @property
     def closed_form(self) -> bool:

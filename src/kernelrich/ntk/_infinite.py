@@ -21,15 +21,16 @@ from .. import _validate
 from . import _inputs
 from ._activations import Activation, activation
 from ._blocks import BUDGET, block_gram
-from ._gaussian import DEFAULT_ORDER, dual
+from ._gaussian import dual, dual_diagonal
+from ._quadrature import node_counts
 
 METHODS = ("auto", "closed_form", "quadrature")
-MAX_ORDER = 300
+MAX_ORDER = 1000
 
 
 def infinite_nngp(
     X1, X2=None, *, depth: int, activation: str | Callable = "relu", bias_std: float = 0.1,
-    method: str = "auto", order: int = DEFAULT_ORDER,
+    method: str = "auto", order: int | None = None,
 ) -> np.ndarray:
     """The limiting NNGP kernel Sigma^(L)(X1, X2) of Jacot et al. (2018), eq. of Thm 1's proof.
 
@@ -42,7 +43,7 @@ def infinite_nngp(
 
 def infinite_ntk(
     X1, X2=None, *, depth: int, activation: str | Callable = "relu", bias_std: float = 0.1,
-    method: str = "auto", order: int = DEFAULT_ORDER,
+    method: str = "auto", order: int | None = None,
 ) -> np.ndarray:
     """The limiting neural tangent kernel Theta^(L)(X1, X2) (Jacot et al. 2018, Thm 1).
 
@@ -51,11 +52,15 @@ def infinite_ntk(
     - `X1`: inputs, shape (n1, n_0).
     - `X2`: inputs, shape (n2, n_0), same dtype as `X1`; `None` means `X1`.
     - `depth`: L >= 1, the number of weight layers.
-    - `activation`: `"relu"`, `"erf"` (closed forms), `"tanh"`, `"gelu"`, `"sigmoid"` or an
-      elementwise callable (Gauss-Hermite quadrature).
+    - `activation`: `"relu"`, `"abs"`, `"erf"`, `"gelu"` (closed forms), `"tanh"`,
+      `"sigmoid"` or an elementwise callable (quadrature, `kernelrich.ntk._quadrature`:
+      within ~1e-11 of an adaptive reference for tanh and sigmoid at any input norm; smooth
+      callables converge exponentially, kinked ones only algebraically).
     - `bias_std`: beta >= 0.
     - `method`: `"auto"` (closed form when there is one), `"closed_form"` or `"quadrature"`.
-    - `order`: Gauss-Hermite nodes per axis for the quadrature.
+    - `order`: nodes of each one-dimensional quadrature rule; `None` (default) chooses them
+      from the largest variance in the recursion (about 64 x 88 nodes per entry for
+      variances up to 1, 104 x 128 at 1e4).
 
     **Returns:** a float64 NumPy array of shape (n1, n2). Large requests are tiled so that
     temporaries stay near 128 MB; only the result itself is allocated in full. With
@@ -68,7 +73,7 @@ def infinite_ntk(
 
 def infinite_kernels(
     X1, X2=None, *, depth: int, activation: str | Callable = "relu", bias_std: float = 0.1,
-    method: str = "auto", order: int = DEFAULT_ORDER,
+    method: str = "auto", order: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(NNGP, NTK) = (Sigma^(L), Theta^(L)) in one pass; arguments as `infinite_ntk`."""
     return _kernels(X1, X2, depth, activation, bias_std, method, order, want="both")
@@ -82,13 +87,15 @@ def _kernels(X1, X2, depth, activation, bias_std, method, order, *, want):
     method = _inputs.choice("method", method, METHODS)
     order = _validate_order(order)
     if method == "closed_form" and not act.closed_form:
-        raise ValueError(f"method='closed_form' needs activation relu or erf, got {act.name!r}")
+        raise ValueError("method='closed_form' needs activation relu, abs, erf or gelu, got "
+                         f"{act.name!r}")
     quad = method == "quadrature" or not act.closed_form
-    run = functools.partial(_tile, depth=depth, beta2=jnp.asarray(beta2), act=act, quad=quad,
-                            order=order, want=want)
     qa, nngp_diag, ntk_diag = _diagonal(A, depth, beta2, act, quad, order)
     qb = qa if symmetric else _diagonal(B, depth, beta2, act, quad, order)[0]
-    per_entry = 8 * (3 * order * order + 8 if quad else 8)
+    nodes = _nodes(order, max(_largest(qa), _largest(qb)))
+    run = functools.partial(_tile, depth=depth, beta2=jnp.asarray(beta2), act=act, quad=quad,
+                            nodes=nodes, want=want)
+    per_entry = 8 * (6 * nodes[0] * nodes[1] + 4 * nodes[0] + 8 if quad else 8)
     out = _tiled(run, A, B, qa, qb, per_entry, symmetric, want == "both")
     diagonals = {"nngp": [nngp_diag], "ntk": [ntk_diag], "both": [nngp_diag, ntk_diag]}[want]
     kernels = [np.ascontiguousarray(out[..., k]) for k in range(2)] if want == "both" else [out]
@@ -102,40 +109,51 @@ def _activation(spec) -> Activation:
     return activation(spec, name="activation")
 
 
-def _validate_order(order) -> int:
-    order = _validate.integer("order", order, minimum=2)
+def _validate_order(order) -> int | None:
+    if order is None:
+        return None
+    order = _validate.integer("order", order, minimum=8)
     if order > MAX_ORDER:
-        raise ValueError(f"order must be <= {MAX_ORDER} (NumPy's Hermite rule overflows above), "
+        raise ValueError(f"order must be <= {MAX_ORDER} (memory grows like order^2 per entry), "
                          f"got {order}")
     return order
 
 
+def _nodes(order: int | None, variance: float) -> tuple[int, int]:
+    """(outer, inner) quadrature nodes: `order` for both, or chosen from the variance."""
+    return node_counts(variance) if order is None else (order, order)
+
+
+def _largest(q: np.ndarray) -> float:
+    return float(q.max()) if q.size else 0.0
+
+
+_dual_diagonal = jax.jit(dual_diagonal, static_argnames=("act", "quadrature", "nodes"))
+
+
 def _diagonal(X, depth, beta2, act, quad, order) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sigma^(l)(x, x) for l = 1..L-1 stacked as (L-1, n) (what each layer's dual needs), and
-    the diagonals Sigma^(L)(x, x), Theta^(L)(x, x), with theta = 0 exactly for ReLU."""
+    the diagonals Sigma^(L)(x, x), Theta^(L)(x, x), exact where there is a closed form
+    (ReLU: theta = 0)."""
     q = np.sum(X * X, axis=1) / X.shape[1] + beta2
     theta, out = q, []
     for _ in range(depth - 1):
         out.append(q)
-        if act.closed_form and act.name == "relu" and not quad:
-            value, slope = q / 2, 0.5  # E relu(u)^2 = q / 2, E relu'(u)^2 = 1/2
-        else:
-            value, slope = (np.asarray(v) for v in dual(
-                act, jnp.asarray(q), jnp.asarray(q), jnp.asarray(q), quadrature=quad,
-                order=order))
+        value, slope = (np.asarray(v) for v in _dual_diagonal(
+            act, jnp.asarray(q), quadrature=quad, nodes=_nodes(order, _largest(q))))
         q = value + beta2
         theta = theta * slope + q
     stacked = np.stack(out) if out else np.zeros((0, X.shape[0]))
     return stacked, q, theta
 
 
-@functools.partial(jax.jit, static_argnames=("depth", "act", "quad", "order", "want"))
-def _tile(A, B, qa, qb, *, depth, beta2, act, quad, order, want):
+@functools.partial(jax.jit, static_argnames=("depth", "act", "quad", "nodes", "want"))
+def _tile(A, B, qa, qb, *, depth, beta2, act, quad, nodes, want):
     sigma = A @ B.T / A.shape[1] + beta2
     theta = sigma
     for layer in range(depth - 1):
         value, slope = dual(act, qa[layer][:, None], qb[layer][None, :], sigma,
-                            quadrature=quad, order=order)
+                            quadrature=quad, nodes=nodes)
         sigma = value + beta2
         theta = theta * slope + sigma
     if want == "both":
