@@ -48,6 +48,8 @@ def test_init_shape_kernel_limit_is_weighted():
 def test_every_experiment_runs_and_plots(tmp_path, monkeypatch):
     """Quick mode shrunk to one point per experiment: store, table, plot, tables."""
     for exp in woodworth2020.EXPERIMENTS:
+        if exp.name in ("woodworth-matrix", "woodworth-nn"):
+            continue  # tiny configs of both: tests/test_woodworth_transition.py
         first = exp.points(True)[:1] if exp.name != "woodworth-fig2" else [
             p for p in exp.points(True) if p["alpha"] in (exp.points(True)[0]["alpha"],)]
         shrunk = type(exp)(**{**exp.__dict__, "points": lambda quick, first=first: first})

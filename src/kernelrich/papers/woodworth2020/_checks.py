@@ -5,6 +5,7 @@ least-squares references, Theorem 2's guarantee; each has counterexamples on whi
 
 from __future__ import annotations
 
-from . import _check_dynamics, _check_limits
+from . import _check_dynamics, _check_limits, _check_matrix, _check_nn
 
-CHECKS = _check_limits.checks()[:3] + _check_dynamics.checks() + _check_limits.checks()[3:]
+CHECKS = (_check_limits.checks()[:3] + _check_dynamics.checks() + _check_limits.checks()[3:]
+          + _check_matrix.checks() + _check_nn.checks())

@@ -29,10 +29,6 @@ def flow_note(tol: float = TOL) -> str:
             f"N-dimensional dual, relative tolerance {tol:g}); no gradient descent")
 
 
-def seeds_text(seeds: list) -> str:
-    return f"{len(seeds)} seeds ({seeds[0]}-{seeds[-1]})" if len(seeds) > 1 else f"seed {seeds[0]}"
-
-
 def model_params(depths="2") -> list[Param]:
     """The model, loss and dynamics every diagonal-network experiment shares."""
     return [
