@@ -66,11 +66,11 @@ def _count_points(exp: Experiment, quick: bool) -> str:
 def list_experiments() -> None:
     """List the experiments: name, paper, title, claim and grid sizes."""
     table = RichTable(title="kernelrich experiments", show_lines=True)
-    for column in ("name", "paper", "title", "claim", "quick", "full"):
+    for column in ("name", "paper", "title", "claim", "quick", "full", "full run (2 cores)"):
         table.add_column(column, overflow="fold")
     for exp in _catalog().experiments().values():
         quick, full = _count_points(exp, True), _count_points(exp, False)
-        table.add_row(exp.name, exp.paper, exp.title, exp.claim, quick, full)
+        table.add_row(exp.name, exp.paper, exp.title, exp.claim, quick, full, exp.full_time)
     _out().print(table)
 
 

@@ -54,6 +54,9 @@ class Experiment:
       point keeps its own traceback). Module-level, like `compute`.
     - `setup`: optional `quick -> list[Param]`, every parameter of the run with its value and
       source (paper, authors' code, or our choice and why), shown in the report.
+    - `full_time`: the measured (or per-point estimated) wall time of `--full` on a 2-core
+      CPU, e.g. `"about 2 h (measured per point)"`; `kernelrich list` shows it, so that a run
+      that needs hours says so before it starts.
     """
 
     name: str
@@ -67,6 +70,7 @@ class Experiment:
     schema: int = 1
     batch_compute: Callable[[list[dict]], list[dict]] | None = None
     setup: Callable[[bool], list[Param]] | None = None
+    full_time: str = ""
 
     def __post_init__(self):
         if not _NAME.match(self.name):

@@ -160,9 +160,10 @@ def tables(table: Table, quick: bool) -> list[tuple[str, list[dict]]]:
 
 EXPERIMENT = Experiment(
     name="woodworth-nn", paper="woodworth2020",
-    title="Neural network: test error against the init scale (full mode: hours on a CPU)",
+    title="Neural network: test error against the init scale",
     claim=("For an unbiased non-linear network, large alpha trains in the kernel regime (the "
            "network follows its linearisation) and small alpha leaves it; the paper reports the "
            "transition and its effect on generalisation for networks trained on MNIST."),
     points=points, compute=compute, plot=plot, tables=tables, setup=setup,
+    full_time="about 2.2 h (per-step times x steps; docs/benchmarks.md)",
 )
