@@ -9,7 +9,10 @@ once, compiled with `jax.jit`. Baselines, in the same run, on the same starts:
   objective and gradient (NumPy), at most the same number of iterations.
 
 Also reports the wall time of the full-mode error-vs-n experiment (`--full-figure`, long)
-or of its quick mode. Run: `.venv/bin/python bench/bench_barron.py [--quick] [--full-figure]`.
+or of its quick mode, and (`--full-points`) the wall and CPU time of single full-mode points
+of every Barron experiment (the largest and the smallest of each), from which the full runs
+are estimated. Run:
+`.venv/bin/python bench/bench_barron.py [--quick] [--full-figure] [--full-points]`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import kernelrich  # noqa: F401  (float64)
 from kernelrich.barron import initial_units, search_unit, uniform_ball
 from kernelrich.barron._greedy import _pad
 from kernelrich.experiments import Store, run_experiment
-from kernelrich.papers.barron1993 import _approximation
+from kernelrich.papers.barron1993 import _approximation, _estimation, _fixed_basis
 from kernelrich.papers.barron1993._common import make_target
 
 
@@ -127,12 +130,38 @@ def figure_wall_time(quick: bool, root: str) -> float:
     return time.perf_counter() - t
 
 
+FULL_POINTS = (
+    (_fixed_basis, dict(d=20)), (_fixed_basis, dict(d=1)),
+    (_estimation, dict(d=10, N=8192, seed=0)), (_estimation, dict(d=1, N=8192, seed=0)),
+    (_estimation, dict(d=1, N=64, seed=0)),
+    (_approximation, dict(d=20, target="ridges")), (_approximation, dict(d=1, target="gaussian")),
+)
+
+
+def full_points() -> None:
+    """Wall and CPU time of single full-mode points (each in this process: the first of a
+    compiled shape includes its compilation)."""
+    for module, where in FULL_POINTS:
+        config = next(c for c in module.points(False)
+                      if all(c[k] == v for k, v in where.items()))
+        wall, cpu = time.perf_counter(), time.process_time()
+        module.compute(config)
+        print(f"{module.EXPERIMENT.name} {where}: {time.perf_counter() - wall:.1f} s wall, "
+              f"{time.process_time() - cpu:.1f} s CPU ({len(module.points(False))} points "
+              "in full mode)", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer restarts / steps")
     parser.add_argument("--full-figure", action="store_true",
                         help="also time the full-mode error-vs-n experiment (long)")
+    parser.add_argument("--full-points", action="store_true",
+                        help="only time single full-mode points of every experiment (long)")
     args = parser.parse_args()
+    if args.full_points:
+        full_points()
+        return
     restarts, steps = (16, 50) if args.quick else (32, 200)
     baseline = 2 if args.quick else 4
     for N, d in ((10_000, 20), (1_000, 5)):

@@ -23,7 +23,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ...barron import Ridge, gaussian_first_moment, greedy_step_bounds, uniform_ball, uniform_cube
+from ...barron import (
+    Ridge,
+    barron_constant,
+    gaussian_first_moment,
+    greedy_step_bounds,
+    uniform_ball,
+    uniform_cube,
+)
 from ...experiments import Check, CheckResult, Counterexample, nan_at, worst
 from . import _approximation, _constants, _fixed_basis
 from ._checks_estimation import (
@@ -59,19 +66,22 @@ def _hardest_target(r: dict) -> Ridge:
 
 @functools.cache
 def _paths() -> dict:
+    """Every line-search path with its samples X, the target's values y and the class
+    constant C_(f,B) recomputed from the target (radius 1 on the ball)."""
     paths = {}
     for c in _approximation.points(True):
         r = _approximation.compute(c)
         X = uniform_ball(c["N"], c["d"], seed=c["seed"])
         f = make_target(c["target"], c["d"])
         paths[f"greedy d={c['d']} {c['target']}"] = {
-            **r["greedy"], "X": X, "y": np.asarray(f(X)), "C_class": r["C"]}
+            **r["greedy"], "X": X, "y": np.asarray(f(X)), "C_class": barron_constant(f)}
     for c in _fixed_basis.points(True):
         r = _fixed_basis.compute(c)
         X = uniform_cube(c["N"], c["d"], seed=c["seed"])
-        paths[f"greedy d={c['d']} hardest ridge"] = {
-            **r["hardest"], "X": X, "y": np.asarray(_hardest_target(r)(X)),
-            "C_class": r["hardest_C_B"]}
+        f = _hardest_target(r)
+        paths[f"greedy d={c['d']} hardest ridge"] = {  # C_(f,B) on the cube: |w|_1 |amplitude|
+            **r["hardest"], "X": X, "y": np.asarray(f(X)),
+            "C_class": abs(f.amplitude) * float(np.sum(np.abs(f.direction)))}
     return paths
 
 

@@ -133,7 +133,8 @@ def _rows(table: Table) -> list[dict]:
             "Legendre worst e_n": worst[-1],
             "hardest target": f"{r['basis_worst_kind'][-1]}(pi k.x), k = {r['basis_worst_k'][-1]}",
             "width bound": width[-1],
-            "min_n worst / width bound": float(np.min(worst / width)),
+            "min_n worst / width bound": float(np.min(np.divide(
+                worst, width, out=np.full_like(worst, np.inf), where=width > 0))),
             "Legendre e_n on a bump (C_f = C)": r["bump_errors"][-1],
             "greedy e_n on the hardest": greedy[-1],
             "(2 C_(f,B))^2 / n": (2 * r["hardest_C_B"]) ** 2 / n,
