@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+import scipy.stats
 
 from kernelrich.barron import GaussianBump, greedy_approximation, risk_bound, uniform_ball
 from kernelrich.experiments import Check, Experiment, Param, Table
@@ -98,7 +99,16 @@ def test_estimation_tiny(tmp_path):
     assert all(f.png.exists() for f in figs) and len(figs) == 2
     rates = _estimation.rate_rows(table)
     assert [r["d"] for r in rates] == [1, 2]
-    assert all(r["95% CI low"] <= r["exponent"] <= r["95% CI high"] for r in rates)
+    for rate in rates:  # the fit and its t-interval, recomputed by hand from the rows
+        sub = table.where(d=rate["d"])
+        lx, lr = np.log(sub.column("x")), np.log(sub.column("risk"))
+        slope, intercept = np.polyfit(lx, lr, 1)
+        resid = lr - (intercept + slope * lx)
+        stderr = np.sqrt(resid @ resid / (lx.size - 2) / np.sum((lx - lx.mean()) ** 2))
+        half = scipy.stats.t.ppf(0.975, lx.size - 2) * stderr
+        assert rate["exponent"] == pytest.approx(slope, rel=1e-10)
+        assert rate["95% CI low"] == pytest.approx(slope - half, rel=1e-10)
+        assert rate["95% CI high"] == pytest.approx(slope + half, rel=1e-10)
 
 
 def test_rate_is_fitted_against_d_log_n_over_n():
