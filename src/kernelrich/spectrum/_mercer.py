@@ -94,6 +94,15 @@ class MercerSpectrum:
         """kappa(1) - sum_{k <= K} N(d, k) mu_k: the degrees above K (sum rule)."""
         return float(self.kappa_one - np.sum(self.masses))
 
+    def truncated(self, max_degree: int) -> MercerSpectrum:
+        """The same spectrum restricted to degrees 0..max_degree."""
+        max_degree = _validate.integer("max_degree", max_degree, minimum=0)
+        if max_degree > self.max_degree:
+            raise ValueError(f"max_degree must be <= {self.max_degree}, got {max_degree}")
+        keep = slice(0, max_degree + 1)
+        return MercerSpectrum(self.dim, self.eigenvalues[keep], self.multiplicities[keep],
+                              self.errors[keep], self.kappa_one, self.nodes, self.name)
+
 
 def mercer_eigenvalues(
     kernel: DotProductKernel | Callable, max_degree: int, *, dim: int | None = None,
