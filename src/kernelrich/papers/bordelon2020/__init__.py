@@ -37,5 +37,5 @@ REPORTED = [
     {"quantity": "Wide networks trained by gradient descent against kernel regression",
      "paper": "wide networks follow the NTK's learning curves (Fig. 3, no number)",
      "experiment": "bordelon-networks", "column": "network / kernel regression error",
-     "by": ["width", "n"]},
+     "by": ["width", "n", "degree k"]},
 ]

@@ -177,10 +177,14 @@ def decay_measure(kind: str) -> dict:
     return _evidence(s.truncated(_spectrum.last_resolved(s)))
 
 
+def decay_theorem(kind: str) -> str:
+    reference = "Bietti & Mairal 2019" if kind == "ntk" else "Bietti & Bach 2021"
+    return f"{reference}: ReLU {kind.upper()} mu_k ~ k^-{'d' if kind == 'ntk' else '(d+2)'}"
+
+
 def decay_judge(kind: str):
     c = DECAY[kind]
     predicted = _spectrum.predicted_exponent(kind, c["dim"])
-    reference = "Bietti & Mairal 2019" if kind == "ntk" else "Bietti & Bach 2021"
 
     def judge(e: dict) -> CheckResult:
         failed = _nonfinite(e, "eigenvalues")
@@ -188,7 +192,7 @@ def decay_judge(kind: str):
         start = s.max_degree // 2
         p = decay_exponent(s, start, s.max_degree) if not failed else np.nan
         return CheckResult.compare(
-            f"{reference}: ReLU {kind.upper()} mu_k ~ k^-{'d' if kind == 'ntk' else '(d+2)'}",
+            decay_theorem(kind),
             f"limiting ReLU {kind.upper()}, depth {c['depth']}, beta {_spectrum.BETA}, "
             f"S^{c['dim'] - 1}, degrees {start}..{s.max_degree}",
             f"|fitted exponent - {predicted}|", abs(p - predicted), c["tol"],
@@ -218,7 +222,8 @@ def _other_kernel(kind: str):
 
 def _decay_check(kind: str) -> Check:
     other = "NNGP" if kind == "ntk" else "NTK"
-    return Check(f"decay exponent ({kind})", kind, functools.partial(decay_measure, kind),
+    return Check(decay_theorem(kind), f"S^{DECAY[kind]['dim'] - 1}",
+                 functools.partial(decay_measure, kind),
                  decay_judge(kind),
                  (Counterexample("a slope biased by 0.3 (mu_k k^0.3)", _biased),
                   Counterexample(f"the {other}'s spectrum in place of the {kind.upper()}'s",
@@ -230,7 +235,8 @@ def _decay_check(kind: str) -> Check:
 CHECKS = [
     _sum_rule_check("relu"),
     _sum_rule_check("erf"),
-    Check("Gram eigenvalues -> Mercer eigenvalues", "ReLU NTK on S^2", gram_measure,
+    Check("Gram eigenvalues -> Mercer eigenvalues (with multiplicities)", "ReLU NTK on S^2",
+          gram_measure,
           gram_judge,
           (Counterexample("eigenvalues 3% too large (a normalisation error)", _scaled(1.03)),
            Counterexample("the NNGP's eigenvalues in place of the NTK's", _nngp_in_place),
