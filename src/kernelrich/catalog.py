@@ -16,6 +16,8 @@ _PAPERS = [
     "arora2019",
     "chizat_bach2018",
     "barron1993",
+    # Beyond the papers (BEYOND = True): shown after the spec's papers.
+    "bordelon2020",
 ]
 
 
