@@ -47,6 +47,7 @@ def test_setup_values_are_the_computed_ones():
     assert plane["t_end (mean-field time)"] == _plane.points(True)[0]["t_end"]
 
 
+@pytest.mark.slow
 def test_small_plane_point_is_deterministic():
     config = {**_plane.points(True)[0], "t_end": 5.0}
     a, b = _plane.compute(config), _plane.compute(config)
