@@ -219,11 +219,13 @@ EXPERIMENT = Experiment(
     claim=("Chizat & Bach (2018), Theorem 3.3 and abstract: the many-particle flow from a "
            "separating initialisation converges to a global minimiser, and numerically 'this "
            "asymptotic behavior is already at play for a reasonable number of particles, even "
-           "in high dimension'. Full mode runs for hours on a CPU (docs/benchmarks)."),
+           "in high dimension'."),
     points=points,
     compute=compute,
     plot=plot,
     tables=tables,
     setup=setup,
     schema=2,
+    full_time="about 1 h on a loaded CPU (measured per point x 110 points; "
+              "docs/benchmarks_meanfield.md)",
 )
