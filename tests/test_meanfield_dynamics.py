@@ -89,3 +89,29 @@ def test_relative_change_and_distance(problem):
     x1 = np.concatenate([path.w[-1], path.theta[-1].ravel()])
     assert path.relative_change() == pytest.approx(np.linalg.norm(x1 - x0) / np.linalg.norm(x0))
     assert path.distance(path) == 0.0
+
+
+@pytest.mark.slow
+def test_copies_give_the_same_flow(problem):
+    """`replicate`: k copies of each particle give the m-particle flow, to the solver's
+    tolerance, and the copies move together."""
+    model, x = problem
+    times = np.array([0.0, 0.5, 1.0])
+    flow = mf.particle_flow(model, x, times=times, rtol=1e-10, atol=1e-12)
+    copied = mf.particle_flow(model, mf.replicate(x, 4), times=times, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(copied.w[:, : x.m], flow.w, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(copied.w[:, x.m:2 * x.m], copied.w[:, : x.m], rtol=0, atol=0)
+    np.testing.assert_allclose(copied.loss, flow.loss, rtol=1e-8)
+
+
+def test_copies_give_the_same_forward_backward():
+    """`replicate`: k copies of each particle give the m-particle forward-backward steps."""
+    pos, mass = np.array([0.2, 0.7]), np.array([0.5, -0.5])
+    deconv = mf.SpikeDeconvolution(mf.observe(pos, mass, 3), 3, 0.05,
+                                   lifting="partially 1-homogeneous")
+    init = mf.init_torus(None, 5, weight=0.0)
+    a = mf.particle_forward_backward(deconv, init, step=0.1, num_steps=50, position_rate=0.01)
+    b = mf.particle_forward_backward(deconv, mf.replicate(init, 3), step=0.1, num_steps=50,
+                                     position_rate=0.01)
+    np.testing.assert_allclose(b.w[-1][:5], a.w[-1], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(b.curve, a.curve, rtol=1e-12)

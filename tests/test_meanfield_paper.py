@@ -8,7 +8,7 @@ import pytest
 
 from kernelrich.experiments import Param, Store, run_experiment
 from kernelrich.papers import chizat_bach2018 as cb
-from kernelrich.papers.chizat_bach2018 import _checks, _deconv, _excess, _plane
+from kernelrich.papers.chizat_bach2018 import _check_minimum, _deconv, _excess, _plane
 
 
 def test_module_contract():
@@ -47,6 +47,7 @@ def test_setup_values_are_the_computed_ones():
     assert plane["t_end (mean-field time)"] == _plane.points(True)[0]["t_end"]
 
 
+@pytest.mark.slow
 def test_small_plane_point_is_deterministic():
     config = {**_plane.points(True)[0], "t_end": 5.0}
     a, b = _plane.compute(config), _plane.compute(config)
@@ -69,13 +70,13 @@ def _teacher_run(name, m, rng, *, exact=True):
 
 def test_global_minimum_judge_recomputes_the_excess_loss():
     rng = np.random.default_rng(0)
-    runs = [_teacher_run(f"m={m}", m, rng, exact=m == 80) for m in _checks.GLOBAL_MS]
-    result = _checks.global_minimum({"runs": runs})
+    runs = [_teacher_run(f"m={m}", m, rng, exact=m == 80) for m in _check_minimum.GLOBAL_MS]
+    result = _check_minimum.global_minimum({"runs": runs})
     assert result.passed and result.error < 1e-28
-    trend = _checks.trend_in_m({"runs": runs})  # m = 5 (noise) is worse than m = 80 (exact)
+    trend = _check_minimum.trend_in_m({"runs": runs})  # m = 5 (noise) is worse than m = 80 (exact)
     assert trend.passed
     runs[-1]["result"] = "stopped"
-    failed = _checks.global_minimum({"runs": runs})
+    failed = _check_minimum.global_minimum({"runs": runs})
     assert not failed.passed and failed.failed_runs == ("m=80: stopped",)
 
 

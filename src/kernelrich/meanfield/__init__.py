@@ -25,6 +25,7 @@ from ._forward_backward import particle_forward_backward as particle_forward_bac
 from ._init import init_gaussian as init_gaussian
 from ._init import init_sphere as init_sphere
 from ._init import init_torus as init_torus
+from ._init import replicate as replicate
 from ._init import symmetrize as symmetrize
 from ._measure import to_measure as to_measure
 from ._model import ParticleModel as ParticleModel

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import diffrax
 import equinox as eqx
+import jax
 import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Float
@@ -24,8 +25,8 @@ def _check_times(times: object) -> np.ndarray:
 
 
 @eqx.filter_jit
-def _solve(model, init, times, gamma: float, decay: float, beta: float, rtol: float,
-           atol: float, max_steps: int):
+def _solve(model, init, times, gamma: float, decay: float, beta: float, rtol: jax.Array,
+           atol: jax.Array, max_steps: int):
     def field(t, x, args):
         return velocity(model, x, gamma, decay, beta)[1]
 
@@ -88,7 +89,7 @@ def particle_flow(
     atol = _validate.positive("atol", atol)
     max_steps = _validate.integer("max_steps", max_steps, minimum=1)
     ys, values, ok, num_steps = _solve(model, init, jnp.asarray(times), gamma, decay, beta,
-                                       rtol, atol, max_steps)
+                                       jnp.asarray(rtol), jnp.asarray(atol), max_steps)
     result = "successful" if bool(ok) else (
         f"the solver stopped before t={times[-1]:g} (max_steps={max_steps}, rtol={rtol:g}, "
         f"atol={atol:g})")

@@ -104,3 +104,23 @@ def symmetrize(particles: Particles) -> Particles:
         jnp.concatenate([particles.w, -particles.w]),
         jnp.concatenate([particles.theta, particles.theta]),
     )
+
+
+def replicate(particles: Particles, copies: int) -> Particles:
+    """`copies` copies of every particle, as `copies` consecutive blocks of the m particles.
+
+    The empirical measure (1/m) sum_i delta_{x_i} is unchanged, and so is the mean-field
+    dynamics (gradient descent, forward-backward steps, the flow): the copies move together
+    and `result.w[..., :m]` is the m-particle run. Runs with several m can thus share one
+    compiled program of size copies * m (Chizat & Bach 2018, Section 2.3: the velocity of a
+    particle depends on the others only through mu_m).
+
+    **Arguments:**
+
+    - `particles`: the m particles.
+    - `copies`: >= 1.
+
+    **Returns:** `Particles` with `copies * m` particles.
+    """
+    copies = _validate.integer("copies", copies, minimum=1)
+    return Particles(jnp.tile(particles.w, copies), jnp.tile(particles.theta, (copies, 1)))

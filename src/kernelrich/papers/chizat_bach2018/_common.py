@@ -31,3 +31,11 @@ def mode(quick: bool) -> str:
 def rounded(array, digits: int = 6) -> list:
     """A nested list with `digits` significant digits (smaller JSON records)."""
     return np.vectorize(lambda v: float(f"{v:.{digits}g}"))(np.asarray(array)).tolist()
+
+
+def nan_first(array) -> np.ndarray:
+    """A copy of `array` with a NaN in its first entry (a diverged run, for counterexamples)."""
+    out = np.array(array, dtype=float)
+    out.flat[0] = np.nan
+    return out
+
