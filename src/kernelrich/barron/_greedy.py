@@ -169,7 +169,7 @@ def greedy_fit(X, y, c0: float, n: int, C: float, *, radius: float | None = None
         alpha_k = _alpha(schedule, k)
         rng = np.random.default_rng([seed, k])
         theta0 = initial_units(rng, Xs[:N, :d], restarts)
-        if rows["a"]:  # a quarter of the starts along the directions already found
+        if rows["a"] and restarts >= 4:  # a quarter of the starts along known directions
             theta0[: restarts // 4] = _known_directions(rng, Xs[:N, :d], np.array(rows["a"]) * r,
                                                         restarts // 4)
         theta0 = np.concatenate([theta0[:, :d], np.zeros((restarts, Xs.shape[1] - d)),
