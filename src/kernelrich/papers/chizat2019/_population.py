@@ -199,7 +199,7 @@ def setup(quick: bool) -> list[Param]:
 EXPERIMENT = Experiment(
     name="lazy-population",
     paper=KEY,
-    title="Population loss at convergence against tau under SGD (full mode: about 1 h of CPU)",
+    title="Population loss at convergence against tau under SGD",
     claim=("The paper's SGD experiment on the population loss: a two-layer network started "
            "from a large init scale tau (lazy) reaches a worse population loss than from a "
            "small one."),

@@ -144,7 +144,7 @@ def setup(quick: bool) -> list[Param]:
 EXPERIMENT = Experiment(
     name="lazy-width",
     paper=KEY,
-    title="Test loss against the width m: alpha(m) = 1/sqrt(m) vs 1/m (full mode: hours)",
+    title="Test loss against the width m: alpha(m) = 1/sqrt(m) vs 1/m",
     claim=("The paper's comparison of the two scalings of a two-layer network as its width "
            "grows: alpha(m) = 1/sqrt(m) trains lazily for large m (a kernel method), alpha(m) "
            "= 1/m does not (mean field); the figure shows the test loss against m."),
