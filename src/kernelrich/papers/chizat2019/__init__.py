@@ -62,8 +62,8 @@ REPORTED = [
      "experiment": "lazy-population", "column": "normalised loss at the largest tau"},
     {"quantity": "Final test loss against m: 1/sqrt(m) (lazy) vs 1/m (mean field) scaling",
      "paper": "the two scalings compared as m grows; " + _FIGURE.format("test_vs_m.jl"),
-     "experiment": "lazy-width", "column": "test mean", "where": {"m": 128},
-     "by": "scaling", "note": "m = 128: in both modes' grids (full mode goes to m = 512)"},
+     "experiment": "lazy-width", "column": "test mean", "where": {"m": 64},
+     "by": "scaling", "note": "m = 64: in both modes' grids (full mode goes to m = 512)"},
     {"quantity": "Log-log slope in m of the relative parameter change",
      "paper": ("lazy scaling: kappa = O(m^-1/2), so the change is at most of order m^-1/2 "
                "(as we read Section 2.2; not re-read); mean field: no decay"),

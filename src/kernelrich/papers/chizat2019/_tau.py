@@ -175,7 +175,7 @@ def setup(quick: bool) -> list[Param]:
 EXPERIMENT = Experiment(
     name="lazy-tau",
     paper=KEY,
-    title="Test loss against the init scale tau (full mode: about 1 h of CPU per 10 trials)",
+    title="Test loss against the init scale tau",
     claim=("The paper's two-layer experiment: training from a large init scale tau is lazy "
            "(the network stays close to its linearisation), and its test loss is worse than "
            "from a small tau."),
