@@ -82,10 +82,13 @@ def gradient_alignment(problem: Sensing | Completion, W: Float[np.ndarray, "n1 n
     **Returns:** [diagonal mean, diagonal std, off-diagonal mean, off-diagonal std].
     """
     full = np.abs(singular_basis_gradient(problem, W, loss=loss))
+    top = full.max() if full.max() > 0 else 1.0  # the statistics of full / top, rescaled,
+    full = full / top  # so that the squares in the std do not overflow for huge entries
     diag = np.diag(full)
     off = full[~np.eye(len(full), dtype=bool)]
-    return np.array([diag.mean(), diag.std(), off.mean() if off.size else 0.0,
-                     off.std() if off.size else 0.0])
+    stats = top * np.array([diag.mean(), diag.std(), off.mean() if off.size else 0.0,
+                            off.std() if off.size else 0.0])
+    return _validate.finite_result(stats, names="W and problem", what="|U^T grad l V|")
 
 
 def singular_value_rates(problem: Sensing | Completion, W: Float[np.ndarray, "n1 n2"],

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ... import matrix as km
 from ...experiments import Experiment, Figure, Param, Table, grid
@@ -108,6 +109,8 @@ def plot(table: Table, out_dir: Path, quick: bool) -> list[Figure]:
             ax.plot(row["times"], sigma[:, i], color=plt.cm.summer(i / sigma.shape[1]),
                     linewidth=0.9)
         ax.set(title=f"depth {depth}", xlabel="steps")
+    for ax in axes[0]:
+        ax.xaxis.set_major_locator(MaxNLocator(3))
     axes[0, 0].set_ylabel("singular values")
     words = _alignment_panel(axes[0, -1], table)
     row = table.rows[0]
@@ -138,8 +141,8 @@ def _alignment_panel(ax, table: Table) -> str:
     for (mean, std), color, label in [((a[:, 0], a[:, 1]), COLORS[0], "diagonal"),
                                       ((a[:, 2], a[:, 3]), COLORS[1], "off diagonal")]:
         ax.plot(times, mean, color=color, label=label)
-        ax.fill_between(times, mean - std, mean + std, color=color, alpha=0.2)
-    ax.set(title=r"$|U^\top \nabla \ell(W) V|$, depth 2", xlabel="steps", yscale="log")
+        ax.fill_between(times, np.maximum(mean - std, 0), mean + std, color=color, alpha=0.2)
+    ax.set(title=r"$|U^\top \nabla \ell(W) V|$, depth 2", xlabel="steps")
     ax.legend()
     ratio = a[:, 2] / a[:, 0]
     return (f"the off-diagonal mean is {np.median(ratio):.2g} of the diagonal mean (median over "

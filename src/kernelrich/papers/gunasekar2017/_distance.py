@@ -24,7 +24,7 @@ KINDS = ("sensing", "completion")
 def _sizes(quick: bool) -> dict:
     if quick:
         return dict(n=8, rank=2, m=20, d=[8], seed=[0, 1], steps=[0.03, 0.01],
-                    solver="kvaerno5", alphas=[1.0, 0.1, 0.01], max_steps=50_000)
+                    solver="kvaerno5", alphas=[1.0, 0.1, 0.01], max_steps=20_000)
     return dict(n=50, rank=2, m=300, d=[10, 50], seed=[0, 1, 2], steps=[0.03, 0.01],
                 solver="tsit5", alphas=[1.0, 0.1, 0.01, 1e-3], max_steps=100_000)
 
@@ -133,6 +133,7 @@ def plot(table: Table, out_dir: Path, quick: bool) -> list[Figure]:
                title=f"{kind}, d = {d}")
     axes[0, 0].legend()
     axes[0, 1].legend()
+    fig.tight_layout()
     return [save_figure(fig, out_dir, "gunasekar_distance", caption(table, quick))]
 
 
