@@ -6,8 +6,12 @@
 2. The min-nuclear-norm baseline (|X_ij - W_ij| <= 1e-3, Arora et al.'s relaxation) with
    SCS and with Clarabel, on the same 40 x 40 instance (and SCS alone at 100 x 100, where
    Clarabel's interior point on the 200 x 200 PSD cone takes far longer).
-3. The full-mode wall time of Arora Figure 1 (`arora-fig1`), estimated from a few of its
-   points run here (one observation count, every method), times the number of counts.
+3. The full-mode cost of Arora et al.'s figures as the authors ran them (`arora-fig1-2`,
+   `arora-sensing`, `arora-fig3`): the time per step of each full-size vmapped batch
+   (every learning rate, init scale and repeat of one observation count and depth),
+   measured over a few hundred steps after compiling, times the steps a batch needs (the
+   slowest member: learning rate 3e-4), times the number of batches. The steps per batch
+   are an estimate, printed with the result.
 
 Wall time (perf_counter) and CPU time (process_time) are both printed: on a shared machine
 the wall time is noisy. Run: `.venv/bin/python bench/bench_matrix.py [--quick]`.
@@ -26,7 +30,7 @@ from rich.table import Table
 
 import kernelrich  # noqa: F401  (float64)
 from kernelrich import matrix as km
-from kernelrich.papers.arora2019 import _fig1
+from kernelrich.papers.arora2019 import _fig3, _scales
 
 
 def _timed(fn):
@@ -94,33 +98,76 @@ def nuclear(n: int, m: int, console: Console, solvers=("SCS", "CLARABEL")) -> No
     console.print(table)
 
 
-def figure1(quick: bool, console: Console) -> None:
-    full = _fig1.points(False)
-    counts = sorted({p["m"] for p in full})
-    probe = counts[len(counts) // 2] if not quick else counts[0]
-    sample = [p for p in full if p["m"] == probe]
-    if quick:  # one depth only, to keep --quick short
-        sample = [p for p in sample if p["method"] in ("depth-2", "nuclear")]
-    table = Table(title=f"arora-fig1 full mode ({len(full)} points: {len(counts)} counts x "
-                  f"{len(full) // len(counts)} methods); measured points at m={probe}")
-    for col in ["point", "wall (s)", "cpu (s)", "steps", "error"]:
+# Steps a full-size batch needs (its slowest member): GroupRMSprop at lr 1e-3 took about
+# 30,000 steps to train loss 1e-6 at m = 2500 (section 3 of docs/benchmarks_matrix.md, the
+# earlier full run), and the step is proportional to lr, so lr 3e-4 about 100,000. Plain GD
+# (Figure 3) runs its 200,000 iterations unless the loss reaches 1e-6 first.
+BATCH_STEPS = {"group_rmsprop": 100_000, "gd": _fig3.FULL_STEPS}
+
+
+def _per_step(problem, models, step, optimizer: str, steps: int) -> tuple[float, float]:
+    """Wall and CPU seconds per step of one batch, after a call that compiles the same
+    program (same chunk length)."""
+
+    def run():
+        return km.gradient_descent_batch(problem, models, step=step, steps=steps, chunk=steps,
+                                         optimizer=optimizer)
+
+    run()
+    w, c, _ = _timed(run)
+    return w / steps, c / steps
+
+
+def full_mode(quick: bool, console: Console) -> None:
+    steps = 20 if quick else 50
+    table = Table(title=f"full-mode cost: per-step time of each full-size batch ({steps} steps "
+                  "measured), times the steps a batch needs, times the batches")
+    for col in ["experiment", "batch", "members", "s/step wall", "s/step cpu", "steps needed",
+                "batches", "estimate wall (h)", "estimate cpu (h)"]:
         table.add_column(col)
-    total_w = total_c = 0.0
-    for point in sample:
-        w, c, out = _timed(lambda p=point: _fig1.compute(p))
-        total_w, total_c = total_w + w, total_c + c
-        table.add_row(point["method"], f"{w:.1f}", f"{c:.1f}", str(out.get("steps", "-")),
-                      f"{out['error']:.2e}")
-    scale = len(full) / len(sample)
-    table.add_row(f"ESTIMATE: full fig1 = {scale:.0f} x measured", f"{total_w * scale:.0f}",
-                  f"{total_c * scale:.0f}", "", "")
+    totals = {}
+    for exp in (_scales.COMPLETION, _scales.SENSING):
+        points = [p for p in exp.points(False) if p["method"] != "nuclear"]
+        for depth in sorted({p["depth"] for p in points}):
+            if quick and depth != 2:
+                continue
+            point = max((p for p in points if p["depth"] == depth), key=lambda p: p["m"])
+            problem, _ = _scales.instance(point)
+            models, lrs = [], []
+            for lr in point["lrs"]:
+                for scale in point["scales"]:
+                    for r in range(point["repeats"]):
+                        models.append(km.deep_factors(r, point["n"], depth, scale))
+                        lrs.append(lr)
+            w, c = _per_step(problem, models, lrs, "group_rmsprop", steps)
+            batches = sum(p["depth"] == depth for p in points)
+            need = BATCH_STEPS["group_rmsprop"]
+            totals.setdefault(exp.name, [0.0, 0.0])
+            totals[exp.name][0] += w * need * batches
+            totals[exp.name][1] += c * need * batches
+            row = (exp.name, f"m={point['m']}, depth {depth}", str(len(models)), f"{w:.2e}",
+                   f"{c:.2e}", str(need), str(batches), f"{w * need * batches / 3600:.1f}",
+                   f"{c * need * batches / 3600:.1f}")
+            console.print(" | ".join(row))  # as measured: a full run of this takes a while
+            table.add_row(*row)
+    point = max(_fig3.points(False), key=lambda p: p["depth"])
+    problem, _ = _fig3.instance(point)
+    model = km.deep_factors(0, point["n"], point["depth"], _fig3.SCALE, "balanced")
+    w, c = _per_step(problem, [model], _fig3.LR, "gd", steps)
+    need, batches = BATCH_STEPS["gd"], len(_fig3.points(False))
+    table.add_row("arora-fig3", f"m={point['m']}, depth {point['depth']}", "1", f"{w:.2e}",
+                  f"{c:.2e}", str(need), str(batches), f"{w * need * batches / 3600:.1f}",
+                  f"{c * need * batches / 3600:.1f}")
+    for name, (w, c) in totals.items():
+        table.add_row(f"ESTIMATE: {name}", "all batches", "", "", "", "", "",
+                      f"{w / 3600:.1f}", f"{c / 3600:.1f}")
     console.print(table)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", choices=["steps", "nuclear", "fig1"])
+    parser.add_argument("--only", choices=["steps", "nuclear", "full"])
     args = parser.parse_args()
     console = Console()
     console.print(f"{platform.processor() or platform.machine()}, jax {jax.__version__}, "
@@ -132,8 +179,8 @@ def main() -> None:
         nuclear(40, 600, console)
         if not args.quick:  # Clarabel's interior point on the 200 x 200 PSD cone: too slow
             nuclear(100, 2000, console, solvers=("SCS",))
-    if args.only in (None, "fig1"):
-        figure1(args.quick, console)
+    if args.only in (None, "full"):
+        full_mode(args.quick, console)
 
 
 if __name__ == "__main__":

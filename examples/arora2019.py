@@ -1,7 +1,7 @@
 """Arora, Cohen, Hu & Luo (2019): gradient descent from a small initialisation on a deep
-factorisation W = W_N ... W_1 of a matrix completion problem finds lower effective rank, and
-with few observations a lower reconstruction error, as the depth N grows: depth 2 behaves like
-the minimum nuclear norm solution, depth 3 recovers the low-rank truth where it does not.
+factorisation W = W_N ... W_1 of a matrix completion problem; the paper reports lower
+effective rank, and with few observations a lower reconstruction error, as the depth N grows.
+The script prints both for depths 1, 2, 3 and the minimum nuclear norm solution.
 
 Run: `python examples/arora2019.py [--quick] [--out DIR]` (writes DIR/arora2019.png).
 """

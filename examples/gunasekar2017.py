@@ -1,7 +1,7 @@
 """Gunasekar et al. (2017): gradient descent (small step, a stand-in for their gradient flow) on
 a full-dimensional factorisation X = U U^T of an underdetermined matrix sensing problem, started
-from U(0) = alpha U0, converges as alpha -> 0 to the minimum nuclear norm solution (and, here,
-to the low-rank truth); large alpha does not.
+from U(0) = alpha U0. The paper conjectures that as alpha -> 0 the limit is the minimum nuclear
+norm solution; the script prints the nuclear-norm gap and the error to the truth per alpha.
 
 Run: `python examples/gunasekar2017.py [--quick] [--out DIR]`
 (writes DIR/gunasekar2017.png).

@@ -7,10 +7,12 @@ Arora, Cohen, Hu and Luo (2019).
 - Models: `Factorisation` (U U^T or W_N ... W_1), `symmetric_factor`, `deep_factors`.
 - Dynamics: `gradient_descent` (compiled, singular values recorded) and
   `gradient_descent_batch` (vmapped over initialisations and steps), `gradient_flow`
-  (diffrax); `singular_value_rates`, the right-hand side of Arora et al.'s Theorem 3.
+  (diffrax); `singular_value_rates`, the right-hand side of Arora et al.'s Theorem 3, and
+  `singular_basis_gradient` / `gradient_alignment`, U^T grad l(W) V (their Figure 3).
 - Baselines and summaries: `min_nuclear_norm` (cvxpy) and its `kkt_residuals`, `effective_rank`,
   `reconstruction_error`, `relative_error`, `nuclear_norm`; `commuting_limit`, the exact
-  limit of the U U^T flow with diagonal A_i.
+  limit of the U U^T flow with diagonal A_i, and `min_trace_diagonal`, its alpha -> 0 limit
+  (the min-nuclear-norm PSD solution, an LP).
 """
 
 from ._batch import gradient_descent_batch as gradient_descent_batch
@@ -39,4 +41,7 @@ from ._problems import Sensing as Sensing
 from ._problems import completion as completion
 from ._problems import sensing as sensing
 from ._theorem3 import end_to_end_loss as end_to_end_loss
+from ._theorem3 import gradient_alignment as gradient_alignment
+from ._theorem3 import singular_basis_gradient as singular_basis_gradient
 from ._theorem3 import singular_value_rates as singular_value_rates
+from ._trace import min_trace_diagonal as min_trace_diagonal

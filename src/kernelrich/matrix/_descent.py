@@ -4,6 +4,7 @@ singular values of the end-to-end matrix recorded at every chunk boundary."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import jax
@@ -31,6 +32,8 @@ class DescentResult:
     - `steps_run`, `step`, `loss`, `optimizer`: as run ("sum" or "mean" normalisation;
       "gd" or "group_rmsprop").
     - `converged`: whether the loss went below `stop_loss` (None if none was given).
+    - `records`: `record(W)` at each of `times`, shape (len(times), k) (None without
+      `record`).
     """
 
     model: Factorisation
@@ -43,6 +46,7 @@ class DescentResult:
     loss: str
     optimizer: str
     converged: bool | None
+    records: np.ndarray | None = None
 
 
 def training_loss(model: Factorisation, problem: Sensing | Completion, scale: float):
@@ -96,7 +100,8 @@ _chunk = jax.jit(_scan, static_argnames=("chunk", "adaptive"))
 def gradient_descent(problem: Sensing | Completion, model: Factorisation, *, step: float,
                      steps: int, loss: str = "mean", stop_loss: float | None = None,
                      chunk: int = 1000, top: int = 10, optimizer: str = "gd",
-                     decay: float = 0.99, eps: float = 1e-4, progress: bool = False
+                     decay: float = 0.99, eps: float = 1e-4, progress: bool = False,
+                     record: Callable[[np.ndarray], np.ndarray] | None = None
                      ) -> DescentResult:
     """Gradient descent W_j <- W_j - step * grad_{W_j} L on a factorised model.
 
@@ -118,6 +123,8 @@ def gradient_descent(problem: Sensing | Completion, model: Factorisation, *, ste
     - `optimizer`: "gd" or "group_rmsprop" (then `step` is its lr); `decay`, `eps`: the
       GroupRMSprop constants.
     - `progress`: show a progress bar.
+    - `record`: a function of the end-to-end matrix (NumPy, (n1, n2)) returning a 1-D array,
+      called where the singular values are recorded (e.g. `gradient_alignment`'s summary).
 
     **Returns:** a `DescentResult`.
 
@@ -131,7 +138,10 @@ def gradient_descent(problem: Sensing | Completion, model: Factorisation, *, ste
     state = (model, g, jnp.asarray(stop_loss is not None and bool(value < stop_loss)),
              jnp.asarray(0.0), jnp.asarray(0))
     threshold = -np.inf if stop_loss is None else stop_loss
+    if record is not None and not callable(record):
+        raise ValueError(f"record must be callable or None, got {type(record).__name__}")
     losses, times, sigmas = [], [0], [_top(model, top)]
+    records = [] if record is None else [_record(record, model)]
     done = 0
     with progress_bar("gradient descent", steps, progress, show_loss=True) as update:
         while done < steps and not bool(state[2]):
@@ -148,11 +158,21 @@ def gradient_descent(problem: Sensing | Completion, model: Factorisation, *, ste
             done += len(values)
             times.append(done)
             sigmas.append(_top(state[0], top))
+            if record is not None:
+                records.append(_record(record, state[0]))
             update(completed=done, loss=f"{values[-1]:.3e}" if len(values) else "-")
     converged = None if stop_loss is None else bool(state[2])
     return DescentResult(state[0], np.asarray(state[0].matrix()),
                          np.concatenate(losses) if losses else np.zeros(0), np.array(times),
-                         np.array(sigmas), done, step, loss, optimizer, converged)
+                         np.array(sigmas), done, step, loss, optimizer, converged,
+                         None if record is None else np.array(records))
+
+
+def _record(record, model: Factorisation) -> np.ndarray:
+    value = np.asarray(record(np.asarray(model.matrix())), dtype=float)
+    if value.ndim != 1:
+        raise ValueError(f"record must return a 1-D array, got shape {value.shape}")
+    return value
 
 
 def _top(model: Factorisation, k: int) -> np.ndarray:

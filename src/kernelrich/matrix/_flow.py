@@ -39,8 +39,8 @@ class FlowPath:
     - `matrices`: the end-to-end matrix at each time, shape (T, n1, n2).
     - `losses`: the training loss there, shape (T,).
     - `model`: the factorisation at the last saved time.
-    - `stopped_at`: the time the loss crossed `stop_loss` (None if it did not, or no
-      `stop_loss` was given).
+    - `stopped_at`: the time the loss crossed `stop_loss`, located to
+      |log(loss / stop_loss)| < 1e-3 (None if it did not, or no `stop_loss` was given).
     - `num_steps`: solver steps taken.
     - `method`: the solver and tolerances, for captions.
     """
@@ -54,17 +54,29 @@ class FlowPath:
     method: str
 
 
-@functools.partial(jax.jit, static_argnames=("solver", "max_steps"))
-def _solve(model, problem, scale, times, rtol, atol, stop_loss, *, solver, max_steps):
+@functools.partial(jax.jit, static_argnames=("solver", "max_steps", "stop"))
+def _solve(model, problem, scale, times, rtol, atol, stop_loss, *, solver, max_steps, stop):
     grad = jax.grad(training_loss)
 
     def field(t, params, args):
         return jax.tree_util.tree_map(jnp.negative, grad(params, problem, scale))
 
-    # A real-valued condition, so that the crossing is located by Newton's method (a
-    # boolean one only stops at the end of the step); stop_loss = 0 never fires.
-    event = diffrax.Event(lambda t, y, args, **kw: training_loss(y, problem, scale)
-                          - stop_loss, root_finder=optx.Newton(rtol=1e-12, atol=1e-14))
+    # A real-valued condition, so that the crossing is located by a root finder (a boolean
+    # one only stops at the end of the step), in logs (the loss falls exponentially). Without
+    # `stop` there is no event (and a smaller program to compile).
+    tiny = jnp.finfo(jnp.float64).tiny
+
+    def condition(t, y, args, **kw):
+        gap = (jnp.log(jnp.maximum(training_loss(y, problem, scale), tiny))
+               - jnp.log(jnp.maximum(stop_loss, tiny)))
+        return gap
+
+    # Bracketed by the step's two ends (Newton from the step's end on the interpolant can
+    # leave the step), to a gap |log(loss / stop_loss)| < 1e-3: near a small stop_loss the
+    # interpolant's error (rtol |U|) is a sizeable part of the residual, so a tighter gap is
+    # below its noise and the root finder never terminates.
+    event = (diffrax.Event(condition, root_finder=optx.Bisection(rtol=1e-10, atol=1e-3))
+             if stop else None)
     sol = diffrax.diffeqsolve(
         diffrax.ODETerm(field), SOLVERS[solver](), t0=0.0, t1=times[-1], dt0=None, y0=model,
         saveat=diffrax.SaveAt(ts=times, t1=True),
@@ -112,7 +124,7 @@ def gradient_flow(problem: Sensing | Completion, model: Factorisation,
     problem = jax.tree_util.tree_map(jnp.asarray, problem)
     ts, mats, losses, ys, steps, result = _solve(
         model, problem, scale, jnp.asarray(times), rtol, atol, stop, solver=solver,
-        max_steps=max_steps)
+        max_steps=max_steps, stop=stop_loss is not None)
     if result != diffrax.RESULTS.successful and result != diffrax.RESULTS.event_occurred:
         raise RuntimeError(f"gradient_flow: diffrax failed ({result}) after {int(steps)} "
                            f"steps with {solver}, rtol={rtol:g}, atol={atol:g}")

@@ -4,11 +4,13 @@ gradient flow from a balanced initialisation move as
     d sigma_r / dt = -N (sigma_r^2)^(1 - 1/N) <grad l(W), u_r v_r^T>,
 
 where l is the loss as a function of W = W_N ... W_1 and (sigma_r, u_r, v_r) its singular
-triplets (signed singular values for N = 1; for N >= 2 they stay >= 0)."""
+triplets (signed singular values for N = 1; for N >= 2 they stay >= 0). The projections
+<grad l(W), u_r v_r^T> are the diagonal of U^T grad l(W) V (`singular_basis_gradient`);
+its off-diagonal entries move the singular vectors, and Arora et al.'s Figure 3 shows the
+diagonal dominating them during training."""
 
 from __future__ import annotations
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Float
@@ -37,6 +39,58 @@ def _loss(W, problem, scale):
     return scale * jnp.sum(r * r)
 
 
+def singular_basis_gradient(problem: Sensing | Completion, W: Float[np.ndarray, "n1 n2"], *,
+                            loss: str = "mean") -> Float[np.ndarray, "k k"]:
+    """U^T grad l(W) V with W = U diag(sigma) V^T (compact SVD, k = min(n1, n2)): its
+    diagonal is Theorem 3's <grad l(W), u_r v_r^T> (Arora et al. 2019, Figure 3, right).
+
+    **Arguments:**
+    - `problem`: the measurements defining l; `W`: the end-to-end matrix.
+    - `loss`: "mean" (l = (1/m) sum_i r_i^2) or "sum".
+
+    **Returns:** the k x k matrix, rows and columns in the order of `numpy.linalg.svd`.
+    """
+    problem = _checks.problem(problem)
+    W = _checks.matrix("W", W, problem.shape)
+    if loss not in ("sum", "mean"):
+        raise ValueError(f"loss must be 'sum' or 'mean', got {loss!r}")
+    scale = 1.0 if loss == "sum" else 1.0 / len(problem.y)
+    U, _, Vt = np.linalg.svd(W, full_matrices=False)
+    return _validate.finite_result(U.T @ _gradient(problem, W, scale) @ Vt.T,
+                                   names="W and problem", what="U^T grad l(W) V")
+
+
+def _gradient(problem: Sensing | Completion, W: np.ndarray, scale: float) -> np.ndarray:
+    """grad l(W) = 2 scale A*(A(W) - y), in NumPy (called at every logged step of a run,
+    where JAX's op-by-op dispatch would cost more than the step itself)."""
+    y = np.asarray(problem.y)
+    if isinstance(problem, Completion):
+        rows, cols = np.asarray(problem.rows), np.asarray(problem.cols)
+        grad = np.zeros(problem.shape)
+        np.add.at(grad, (rows, cols), 2 * scale * (W[rows, cols] - y))
+        return grad
+    A = np.asarray(problem.A)
+    r = np.einsum("mij,ij->m", A, W) - y
+    return 2 * scale * np.einsum("m,mij->ij", r, A)
+
+
+def gradient_alignment(problem: Sensing | Completion, W: Float[np.ndarray, "n1 n2"], *,
+                       loss: str = "mean") -> Float[np.ndarray, " 4"]:
+    """Mean and standard deviation of the magnitudes |U^T grad l(W) V| on its diagonal and
+    off it (Arora et al.'s code, main.py: diag/mean, diag/std, off_diag/mean, off_diag/std).
+
+    **Returns:** [diagonal mean, diagonal std, off-diagonal mean, off-diagonal std].
+    """
+    full = np.abs(singular_basis_gradient(problem, W, loss=loss))
+    top = full.max() if full.max() > 0 else 1.0  # the statistics of full / top, rescaled,
+    full = full / top  # so that the squares in the std do not overflow for huge entries
+    diag = np.diag(full)
+    off = full[~np.eye(len(full), dtype=bool)]
+    stats = top * np.array([diag.mean(), diag.std(), off.mean() if off.size else 0.0,
+                            off.std() if off.size else 0.0])
+    return _validate.finite_result(stats, names="W and problem", what="|U^T grad l V|")
+
+
 def singular_value_rates(problem: Sensing | Completion, W: Float[np.ndarray, "n1 n2"],
                          depth: int, *, loss: str = "mean") -> Float[np.ndarray, " k"]:
     """The right-hand side of Theorem 3 (module docstring) for every singular value of W.
@@ -49,15 +103,9 @@ def singular_value_rates(problem: Sensing | Completion, W: Float[np.ndarray, "n1
 
     **Returns:** d sigma_r / dt, in the order of `numpy.linalg.svd` (decreasing sigma).
     """
-    problem = _checks.problem(problem)
-    W = _checks.matrix("W", W, problem.shape)
     depth = _validate.integer("depth", depth, minimum=1)
-    if loss not in ("sum", "mean"):
-        raise ValueError(f"loss must be 'sum' or 'mean', got {loss!r}")
-    scale = 1.0 if loss == "sum" else 1.0 / len(problem.y)
-    grad = np.asarray(jax.grad(_loss)(jnp.asarray(W), problem, scale))
-    U, s, Vt = np.linalg.svd(W, full_matrices=False)
-    projections = np.einsum("ir,ij,rj->r", U, grad, Vt)
+    projections = np.diag(singular_basis_gradient(problem, W, loss=loss))
+    s = np.linalg.svd(np.asarray(W, dtype=float), compute_uv=False)
     with np.errstate(over="ignore", invalid="ignore"):
         rates = -depth * (s**2) ** (1 - 1 / depth) * projections
     return _validate.finite_result(rates, names="W and problem",

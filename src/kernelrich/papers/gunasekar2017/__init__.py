@@ -1,9 +1,12 @@
 """Gunasekar, Woodworth, Bhojanapalli, Neyshabur, Srebro (2017), Implicit regularization in
 matrix factorization (seed §4): the distance of the U U^T flow's limit to the
-min-nuclear-norm solution against the init scale, and the commuting case (Theorem 1,
-Corollary 2) against min-l1 and Woodworth et al.'s diagonal network."""
+min-nuclear-norm solution against the init scale, for sensing and completion, and the
+commuting case (Theorem 1, Corollary 2) on the flow, against the min-trace (min-l1)
+solution and Woodworth et al.'s diagonal network. The paper's sizes could not be read:
+every size is our choice, listed under the paper's assumptions."""
 
 from . import _commuting, _distance
+from ._checks import ASSUMPTIONS as ASSUMPTIONS
 from ._checks import CHECKS as CHECKS
 from ._common import KEY as KEY
 
@@ -21,13 +24,14 @@ CLAIM = ("We study implicit regularization when optimizing an underdetermined qu
 # "Paper reports / we measure" rows of the report (see kernelrich.report.validate_reported).
 REPORTED = [
     {"quantity": "Figures 1-2: distance of the limit to the min-nuclear-norm solution",
-     "paper": "goes to about zero as the init scale alpha -> 0 (figures, no number)",
+     "paper": "conjectured to go to zero as the init scale alpha -> 0 (figures, no number)",
      "experiment": "gunasekar-distance", "column": "flow: distance to min-nuclear",
-     "by": ["d", "alpha"]},
+     "by": ["kind", "d", "alpha"]},
     {"quantity": "Figures 1-2: nuclear norm of the limit",
      "paper": "approaches the minimum nuclear norm as alpha -> 0 (figures)",
-     "experiment": "gunasekar-distance", "column": "flow: ||X||_*", "by": ["d", "alpha"]},
-    {"quantity": "Theorem 1 / Corollary 2 (commuting A_i): the alpha -> 0 limit",
-     "paper": "is the min-nuclear-norm (diagonal: min-l1) solution",
+     "experiment": "gunasekar-distance", "column": "flow: ||X||_*",
+     "by": ["kind", "d", "alpha"]},
+    {"quantity": "Theorem 1 / Corollary 2 (commuting A_i): the alpha -> 0 limit of the flow",
+     "paper": "is the min-nuclear-norm (diagonal: min-l1) solution (theorem)",
      "check": "Gunasekar Thm 1 / Cor 2"},
 ]

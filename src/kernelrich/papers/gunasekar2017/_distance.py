@@ -1,7 +1,8 @@
 """Gunasekar et al. (2017), Figures 1-2: how far the limit of gradient flow on X = U U^T
 (and of gradient descent at several step sizes) lands from the minimum-nuclear-norm
-solution, against the init scale alpha, with the nuclear norms side by side. The conjecture:
-as alpha -> 0 (and the step -> 0), the limit is the min-nuclear-norm solution."""
+solution, against the init scale alpha, with the nuclear norms side by side, for matrix
+sensing and matrix completion over several seeds. The conjecture: as alpha -> 0 (and the
+step -> 0), the limit is the min-nuclear-norm solution."""
 
 from __future__ import annotations
 
@@ -11,27 +12,59 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ... import matrix as km
-from ...experiments import Experiment, Figure, Table, grid
+from ...experiments import Experiment, Figure, Param, Table, grid
 from ...plotting import COLORS, PAGE_WIDTH, save_figure
-from ._common import KEY, mode, sensing_instance
+from ._common import KEY, instance, mode, unread
 
 STOP = 1e-8  # sum-of-squares training loss at which flow and GD stop
 RTOL, ATOL = 1e-8, 1e-10
+KINDS = ("sensing", "completion")
 
 
 def _sizes(quick: bool) -> dict:
     if quick:
-        return dict(n=8, rank=2, m=20, d=[8], steps=[0.03, 0.01], solver="kvaerno5",
-                    alphas=[1.0, 0.1, 0.01], max_steps=50_000)
-    return dict(n=50, rank=2, m=300, d=[10, 50], steps=[0.03, 0.01], solver="tsit5",
-                alphas=[1.0, 0.1, 0.01, 1e-3], max_steps=100_000)
+        return dict(n=8, rank=2, m=20, d=[8], seed=[0, 1], steps=[0.03, 0.01],
+                    solver="kvaerno5", alphas=[1.0, 0.1, 0.01], max_steps=20_000)
+    return dict(n=50, rank=2, m=300, d=[10, 50], seed=[0, 1, 2], steps=[0.03, 0.01],
+                solver="tsit5", alphas=[1.0, 0.1, 0.01, 1e-3], max_steps=100_000)
 
 
 def points(quick: bool) -> list[dict]:
     s = _sizes(quick)
-    return grid(n=[s["n"]], rank=[s["rank"]], m=[s["m"]], d=s["d"], seed=[0],
-                alphas=[s["alphas"]], steps=[s["steps"]], solver=[s["solver"]],
-                max_steps=[s["max_steps"]])
+    return grid(kind=list(KINDS), n=[s["n"]], rank=[s["rank"]], m=[s["m"]], d=s["d"],
+                seed=s["seed"], alphas=[s["alphas"]], steps=[s["steps"]],
+                solver=[s["solver"]], max_steps=[s["max_steps"]])
+
+
+def setup(quick: bool) -> list[Param]:
+    s, full = _sizes(quick), _sizes(False)
+    return [
+        unread("n (X is n x n, PSD)", s["n"], "full mode 50, quick 8"),
+        unread("rank of the PSD ground truth", s["rank"], "W* = U U^T / sqrt(r), U Gaussian, "
+               "rescaled to entries of RMS 1 (as Arora et al.'s generator)"),
+        unread("m (measurements / observed entries)", s["m"], "m << n^2 (the paper's regime)"),
+        unread("sensing matrices", "A_i = (G_i + G_i^T) / (2n), G_i Gaussian",
+               "symmetric, as the paper's setting requires"),
+        unread("completion sampling", "m entries of the upper triangle, uniform without "
+               "replacement", "X symmetric: X_ij and X_ji are one observation"),
+        unread("d (U is n x d)", s["d"], "d = n (full dimensional) and, in full mode, d < n"),
+        unread("init", "U(0) = alpha U0, U0 iid N(0, 1/n)", "a full-rank init, as the "
+               "conjecture assumes"),
+        unread("init scales alpha", s["alphas"], "down to where the flow's limit no longer "
+               "moves at this size"),
+        unread("GD step sizes", s["steps"], "the conjecture's step -> 0, two steps"),
+        Param.uncertain("loss", "||A(U U^T) - y||^2 (sum of squares)", "the study notes' "
+                        "restatement (seed §4.1); the paper's normalisation could not be read"),
+        Param.choice("stop", f"training loss {STOP:g} or {s['max_steps']} steps",
+                     "the limit X_infinity, to a loss far below the distances measured"),
+        Param.choice("gradient flow", f"diffrax {s['solver']}, PID rtol {RTOL:g}, atol "
+                     f"{ATOL:g}", "the conjecture is about the flow; GD is measured against it"),
+        Param.choice("min-nuclear-norm reference", "cvxpy + Clarabel, PSD, A(X) = y exactly",
+                     "the conjecture's argmin; interior point, status recorded"),
+        Param.choice("seeds", s["seed"], "truth, measurements and init redrawn per seed"),
+    ] + ([Param.choice("quick mode", "n = 8, m = 20, d = n, 2 seeds, alpha >= 0.01",
+                       f"a scaled-down copy; full mode n = {full['n']}, m = {full['m']}")]
+         if quick else [])
 
 
 def _rel(X, Y) -> float:
@@ -40,8 +73,8 @@ def _rel(X, Y) -> float:
 
 def compute(config: dict) -> dict:
     """Per alpha: the flow's limit (diffrax, stopped at loss 1e-8) and GD's at each step
-    (all in one vmapped batch), their distance to min ||X||_* (Clarabel, A(X) = y)."""
-    problem, truth = sensing_instance(config)
+    (all in one vmapped batch), their distance to min ||X||_* (Clarabel, PSD, A(X) = y)."""
+    problem, truth = instance(config)
     nuclear = km.min_nuclear_norm(problem, psd=True)
     models = [km.symmetric_factor(config["seed"] + 2, config["n"], config["d"], a)
               for a in config["alphas"]]
@@ -53,6 +86,7 @@ def compute(config: dict) -> dict:
            "nuclear_to_truth": _rel(nuclear.X, truth),
            "flow_distance": [_rel(X, nuclear.X) for X in flows],
            "flow_nuclear": [km.nuclear_norm(X) for X in flows],
+           "flow_to_truth": [_rel(X, truth) for X in flows],
            "gd_distance": [], "gd_to_flow": [], "gd_nuclear": [], "gd_converged": []}
     k = len(models)  # every (step, alpha) pair in one vmapped batch
     runs = km.gradient_descent_batch(problem, models * len(config["steps"]),
@@ -68,57 +102,91 @@ def compute(config: dict) -> dict:
     return out
 
 
+def _curves(table: Table, kind: str, d: int, key: str) -> np.ndarray:
+    """The rows' `key` for one (kind, d), one row per seed (NaN-propagating)."""
+    return np.array([r[key] for r in table.where(kind=kind, d=d).rows], dtype=float)
+
+
 def plot(table: Table, out_dir: Path, quick: bool) -> list[Figure]:
-    fig, axes = plt.subplots(len(table), 2, squeeze=False,
-                             figsize=(PAGE_WIDTH, PAGE_WIDTH * 0.33 * len(table)))
-    for (ax, bx), row in zip(axes, table.rows, strict=True):
+    panels = list(dict.fromkeys((r["kind"], r["d"]) for r in table.rows))
+    fig, axes = plt.subplots(len(panels), 2, squeeze=False,
+                             figsize=(PAGE_WIDTH, PAGE_WIDTH * 0.3 * len(panels)))
+    for (ax, bx), (kind, d) in zip(axes, panels, strict=True):
+        row = table.where(kind=kind, d=d).rows[0]
         a = row["alphas"]
-        ax.plot(a, row["flow_distance"], color="k", marker="o", label="flow")
-        bx.plot(a, row["flow_nuclear"], color="k", marker="o", label="flow")
-        for color, step, dist, nuc in zip(COLORS, row["steps"], row["gd_distance"],
-                                          row["gd_nuclear"], strict=False):
-            ax.plot(a, dist, color=color, linestyle="--", label=f"GD, step {step:g}")
-            bx.plot(a, nuc, color=color, linestyle="--", label=f"GD, step {step:g}")
-        bx.axhline(row["nuclear_min"], color="0.5", linestyle=":", label="min ||X||_*")
+        for k, (dist, nuc) in enumerate(zip(_curves(table, kind, d, "flow_distance"),
+                                            _curves(table, kind, d, "flow_nuclear"),
+                                            strict=True)):
+            ax.plot(a, dist, color="k", marker="o", label="flow" if k == 0 else None)
+            bx.plot(a, nuc, color="k", marker="o", label="flow" if k == 0 else None)
+        for color, (j, step) in zip(COLORS, enumerate(row["steps"]), strict=False):
+            for k, r in enumerate(table.where(kind=kind, d=d).rows):
+                label = f"GD, step {step:g}" if k == 0 else None
+                ax.plot(a, r["gd_distance"][j], color=color, linestyle="--", label=label)
+                bx.plot(a, r["gd_nuclear"][j], color=color, linestyle="--", label=label)
+        for k, r in enumerate(table.where(kind=kind, d=d).rows):
+            bx.axhline(r["nuclear_min"], color="0.5", linestyle=":",
+                       label="min ||X||_*" if k == 0 else None)
         ax.set(xscale="log", yscale="log", xlabel=r"init scale $\alpha$",
-               ylabel="||X - X_nuc||_F / ||X_nuc||_F", title=f"d = {row['d']}")
+               ylabel="||X - X_nuc||_F / ||X_nuc||_F", title=f"{kind}, d = {d}")
         bx.set(xscale="log", xlabel=r"init scale $\alpha$", ylabel="nuclear norm",
-               title=f"d = {row['d']}")
+               title=f"{kind}, d = {d}")
     axes[0, 0].legend()
     axes[0, 1].legend()
+    fig.tight_layout()
+    return [save_figure(fig, out_dir, "gunasekar_distance", caption(table, quick))]
+
+
+def caption(table: Table, quick: bool) -> str:
     row = table.rows[0]
-    worst = max(max(max(v) for v in r["gd_to_flow"]) for r in table.rows)
+    gd_to_flow = np.array([v for r in table.rows for vs in r["gd_to_flow"] for v in vs],
+                          dtype=float)
     unconverged = sum(not c for r in table.rows for cs in r["gd_converged"] for c in cs)
-    caption = (
+    statuses = [r["nuclear_status"] for r in table.rows]
+    inaccurate = sum(s != "optimal" for s in statuses)
+    return (
         f"Relative distance of the limit of X = U U^T (U in R^(n x d), Gaussian U0 with "
         f"N(0, 1/n) entries, U(0) = alpha U0) to the min-nuclear-norm PSD solution "
-        f"(cvxpy + Clarabel, A(X) = y exactly) and nuclear norms, against alpha; n = "
+        f"(cvxpy + Clarabel, A(X) = y exactly; {len(statuses) - inaccurate} of "
+        f"{len(statuses)} solves with status optimal) and nuclear norms, against alpha; n = "
         f"{row['n']}, rank-{row['rank']} PSD truth, m = {row['m']} symmetric Gaussian "
-        f"measurements, seed {row['seed']}, sum-of-squares loss. Flow: diffrax "
-        f"{row['solver']} (PID rtol {RTOL:g}, atol {ATOL:g}) stopped at loss {STOP:g}. GD: "
-        f"steps {', '.join(f'{s:g}' for s in row['steps'])}, stopped at loss {STOP:g} or "
-        f"{row['max_steps']} steps ({unconverged} run(s) hit the limit); largest measured "
-        f"relative distance of GD to the flow: {worst:.1e}. {mode(quick)}.")
-    return [save_figure(fig, out_dir, "gunasekar_distance", caption)]
+        f"measurements or observed upper-triangle entries, seeds "
+        f"{', '.join(str(s) for s in table.unique('seed'))} (one curve each), sum-of-squares "
+        f"loss. Flow: diffrax {row['solver']} (PID rtol {RTOL:g}, atol {ATOL:g}) stopped at "
+        f"loss {STOP:g}. GD: steps {', '.join(f'{s:g}' for s in row['steps'])}, stopped at "
+        f"loss {STOP:g} or {row['max_steps']} steps ({unconverged} run(s) hit the limit); "
+        f"largest measured relative distance of GD to the flow: {np.max(gd_to_flow):.1e}. "
+        f"{mode(quick)}.")
 
 
 def tables(table: Table, quick: bool) -> list[tuple[str, list[dict]]]:
-    rows = []
-    for row in table.rows:
-        for k, alpha in enumerate(row["alphas"]):
-            rows.append({"d": row["d"], "alpha": alpha,
-                         "flow: distance to min-nuclear": row["flow_distance"][k],
-                         "flow: ||X||_*": row["flow_nuclear"][k],
-                         "min ||X||_*": row["nuclear_min"],
-                         "GD (smallest step): distance to flow": row["gd_to_flow"][-1][k]})
-    return [("Paper reports (Figures 1-2): as alpha -> 0 the limit approaches the "
-             "min-nuclear-norm solution and its nuclear norm the minimum. We measure:", rows)]
+    rows, trends = [], []
+    for kind, d in dict.fromkeys((r["kind"], r["d"]) for r in table.rows):
+        alphas = table.where(kind=kind, d=d).rows[0]["alphas"]
+        dist = _curves(table, kind, d, "flow_distance").mean(axis=0)
+        trends.append(f"{kind}, d = {d}: {dist[0]:.2g} at alpha = {alphas[0]:g} to "
+                      f"{dist[-1]:.2g} at alpha = {alphas[-1]:g}")
+        nuclear = np.mean([r["nuclear_min"] for r in table.where(kind=kind, d=d).rows])
+        for k, alpha in enumerate(alphas):
+            rows.append({
+                "kind": kind, "d": d, "alpha": alpha,
+                "flow: distance to min-nuclear": float(dist[k]),
+                "flow: ||X||_*": float(_curves(table, kind, d, "flow_nuclear")[:, k].mean()),
+                "min ||X||_*": float(nuclear),
+                "flow: error to truth": float(_curves(table, kind, d, "flow_to_truth")[:,
+                                                                                      k].mean()),
+                "GD (smallest step): distance to flow": float(np.max(
+                    [r["gd_to_flow"][-1][k] for r in table.where(kind=kind, d=d).rows]))})
+    seeds = len(table.unique("seed"))
+    return [(f"Figures 1-2, mean over {seeds} seed(s) (GD: largest). The flow's distance to "
+             f"the min-nuclear-norm solution goes from {'; '.join(trends)}:", rows)]
 
 
 EXPERIMENT = Experiment(
     name="gunasekar-distance", paper=KEY,
-    title="Distance to the min-nuclear-norm solution vs init scale",
-    claim=("Gradient flow on U U^T from a small initialisation converges to (near) the "
-           "minimum-nuclear-norm solution, for full-dimensional and smaller U."),
-    points=points, compute=compute, plot=plot, tables=tables,
+    title="Figures 1-2: distance to the min-nuclear-norm solution vs init scale, sensing "
+          "and completion",
+    claim=("The paper conjectures that gradient flow on U U^T from a small initialisation "
+           "converges to the minimum-nuclear-norm solution, for full-dimensional U."),
+    points=points, compute=compute, plot=plot, tables=tables, setup=setup, schema=2,
 )
