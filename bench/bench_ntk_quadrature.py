@@ -8,9 +8,10 @@ tests/_adaptive_gaussian.py on its four test points (diagonal, correlation 1 - 5
 -0.9998, a point of a tenth of the norm), depths 1-4, for input norms |x|^2 / n_0 from 1e-2 to
 1e2. Error = max |K - K_ref| / sqrt(K_ref(x, x) K_ref(x', x')) over NNGP and NTK and depths.
 
-Cost: the depth-3 NTK Gram of `--n` Gaussian inputs in R^10 scaled to |x|^2 / n_0 = 1 and 50,
-best of `--repeats` calls after a warm-up call (compilation excluded), old rule (row blocks
-under the same 128 MB budget) against `infinite_ntk`.
+Cost: the depth-3 NNGP and NTK between two sets of `--n` Gaussian inputs in R^10 scaled to
+|x|^2 / n_0 = 1 and 50 (a cross Gram, so that neither side uses symmetry), best of `--repeats`
+calls after a warm-up call (compilation excluded), old rule (row blocks under the same 128 MB
+budget) against `infinite_kernels`.
 
 Usage: `.venv/bin/python bench/bench_ntk_quadrature.py [--quick] [--only accuracy|cost]`.
 """
@@ -57,14 +58,23 @@ def _old_dual(act, s11, s22, s12, order=OLD_ORDER):
             jnp.einsum(both, act.derivative(u), act.derivative(v), w, w))
 
 
-def old_kernels(X, depth: int, name: str):
+def _old_diagonal(act, X, depth: int) -> np.ndarray:
+    q = [np.sum(X * X, axis=1) / X.shape[1] + BETA**2]
+    for _ in range(depth - 2):
+        value = np.asarray(_old_dual(act, q[-1], q[-1], q[-1])[0])
+        q.append(value + BETA**2)
+    return np.stack(q) if depth > 1 else np.zeros((0, len(X)))
+
+
+def old_kernels(X, depth: int, name: str, X2=None):
     """(NNGP, NTK) with the old rule in every layer, row blocks of at most ~128 MB."""
     act = activation(name)
-    rows = max(1, int(2**27 // (8 * 3 * OLD_ORDER**2 * len(X))))
+    X2 = X if X2 is None else X2
+    rows = max(1, int(2**27 // (8 * 3 * OLD_ORDER**2 * len(X2))))
 
     @jax.jit
     def block(A, q_a, q_b):
-        sigma = A @ jnp.asarray(X).T / X.shape[1] + BETA**2
+        sigma = A @ jnp.asarray(X2).T / X.shape[1] + BETA**2
         theta = sigma
         for layer in range(depth - 1):
             value, slope = _old_dual(act, q_a[layer][:, None], q_b[layer][None, :], sigma)
@@ -72,12 +82,8 @@ def old_kernels(X, depth: int, name: str):
             theta = theta * slope + sigma
         return sigma, theta
 
-    q = [np.sum(X * X, axis=1) / X.shape[1] + BETA**2]
-    for _ in range(depth - 2):
-        value = np.asarray(_old_dual(act, q[-1], q[-1], q[-1])[0])
-        q.append(value + BETA**2)
-    q = np.stack(q) if depth > 1 else np.zeros((0, len(X)))
-    out = [block(X[i:i + rows], q[:, i:i + rows], q) for i in range(0, len(X), rows)]
+    q, q2 = _old_diagonal(act, X, depth), _old_diagonal(act, X2, depth)
+    out = [block(X[i:i + rows], q[:, i:i + rows], q2) for i in range(0, len(X), rows)]
     return tuple(np.concatenate([np.asarray(o[k]) for o in out]) for k in range(2))
 
 
@@ -118,14 +124,14 @@ def _best(fn, repeats: int) -> tuple[float, float]:
 
 
 def cost(n: int, repeats: int, names) -> None:
-    X = np.random.default_rng(0).standard_normal((n, 10))
+    X1, X2 = np.random.default_rng(0).standard_normal((2, n, 10))
     for name in names:
         for norm in (1.0, 50.0):
-            Xs = X * np.sqrt(norm)
-            old = _best(lambda Xs=Xs, name=name: old_kernels(Xs, 3, name), repeats)
-            new = _best(lambda Xs=Xs, name=name: infinite_kernels(
-                Xs, depth=3, activation=name, bias_std=BETA, method="quadrature"), repeats)
-            print(f"{name:8s} |x|^2/n0 = {norm:<4g} {n}^2 Gram, depth 3: old {old[1]:.2f} s "
+            A, B = X1 * np.sqrt(norm), X2 * np.sqrt(norm)
+            old = _best(lambda A=A, B=B, name=name: old_kernels(A, 3, name, B), repeats)
+            new = _best(lambda A=A, B=B, name=name: infinite_kernels(
+                A, B, depth=3, activation=name, bias_std=BETA, method="quadrature"), repeats)
+            print(f"{name:8s} |x|^2/n0 = {norm:<4g} {n} x {n} Gram, depth 3: old {old[1]:.2f} s "
                   f"(1st {old[0]:.2f}), new {new[1]:.2f} s (1st {new[0]:.2f}), "
                   f"new / old {new[1] / old[1]:.2f}", flush=True)
 

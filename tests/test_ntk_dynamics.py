@@ -1,11 +1,21 @@
 """Kernel gradient flow / descent and the trained Gaussian process, against direct routes."""
 
+import equinox as eqx
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 import scipy.linalg
 
-from kernelrich.ntk import MLP, KernelFlow, infinite_kernels, kernel_flow, train_gd, trained_gp
+from kernelrich.ntk import (
+    MLP,
+    KernelFlow,
+    infinite_kernels,
+    kernel_flow,
+    train_gd,
+    train_online,
+    trained_gp,
+)
 
 
 def _kernel(seed=0, n=6, rank=None):
@@ -79,13 +89,70 @@ def test_trained_gp_interpolates_at_infinity():
     assert mean.shape == (4,) and cov.shape == (4, 4)
 
 
-def test_train_gd_small_step_follows_gradient_flow_of_linear_model():
-    """A width-1 'network' check of the loss normalisation: GD loss decreases, records shape."""
-    model = MLP((2, 32, 1), key=jax.random.key(0))
-    X = np.random.default_rng(9).standard_normal((5, 2))
-    result = train_gd(model, X, X[:, 0], lr=0.5, steps=20, record=[0, 10, 20])
-    assert result.predictions.shape == (3, 5)
-    assert result.loss[2] < result.loss[1] < result.loss[0]
+class _Linear(eqx.Module):
+    w: jax.Array
+
+    def __call__(self, X):
+        return X @ self.w
+
+
+def test_train_gd_on_a_linear_model_is_kernel_descent_and_near_the_flow():
+    """f(x) = w.x has the constant NTK X X^T: GD with step lr is exactly kernel gradient
+    descent (loss normalisation included), and within O(lr) of the kernel flow at t = lr k."""
+    rng = np.random.default_rng(9)
+    X, y = rng.standard_normal((5, 3)), rng.standard_normal(5)
+    model = _Linear(jnp.asarray(rng.standard_normal((3, 1))))
+    f0 = np.asarray(model(X))[:, 0]
+    flow = KernelFlow(X @ X.T, y, f0=f0)
+    for lr in (0.5, 0.05):
+        steps = int(round(4.0 / lr))
+        run = train_gd(model, X, y, lr=lr, steps=steps, record=[0, steps // 2, steps])
+        expected = np.stack([flow.predict_train(k, lr=lr) for k in run.steps])
+        np.testing.assert_allclose(run.predictions, expected, rtol=1e-12, atol=1e-12)
+        gap = np.max(np.abs(run.predictions[-1] - flow.predict_train(lr * steps)))
+        assert gap < 0.5 * lr, (lr, gap)
+    assert run.loss[2] < run.loss[1] < run.loss[0]
+
+
+def test_train_online_with_one_fixed_batch_is_train_gd():
+    X = np.random.default_rng(10).standard_normal((6, 2))
+    model = MLP((2, 16, 1), key=jax.random.key(1))
+
+    def fixed(key):
+        return jnp.asarray(X), jnp.asarray(X[:, 0])
+
+    start, end = train_online(model, fixed, key=jax.random.key(0), lr=0.3, steps=7)
+    ref = train_gd(model, X, X[:, 0], lr=0.3, steps=7).model
+    np.testing.assert_allclose(end(X), ref(X), rtol=1e-13)
+    np.testing.assert_array_equal(start(X), model(X))
+
+
+def test_train_online_draws_a_new_batch_each_step():
+    """The k-th step's batch is sample(fold_in(key, k)): resuming from a recorded model gives
+    the same result as one run, and another key gives another model."""
+    model = MLP((2, 16, 1), key=jax.random.key(1))
+
+    def sample(key):
+        X = jax.random.normal(key, (8, 2), dtype=jnp.float64)
+        return X, X[:, 0] * X[:, 1]
+
+    X = np.random.default_rng(11).standard_normal((4, 2))
+    one = train_online(model, sample, key=jax.random.key(3), lr=0.5, steps=6)[-1]
+    split = train_online(model, sample, key=jax.random.key(3), lr=0.5, steps=6,
+                         record=[0, 2, 6])[-1]
+    other = train_online(model, sample, key=jax.random.key(4), lr=0.5, steps=6)[-1]
+    np.testing.assert_allclose(split(X), one(X), rtol=1e-13)
+    assert np.max(np.abs(other(X) - one(X))) > 1e-6
+
+
+def test_trained_gp_descent_tends_to_the_flow():
+    X = np.random.default_rng(12).standard_normal((6, 2))
+    nngp, ntk = infinite_kernels(X, depth=2)
+    y = np.array([0.4, -0.2, 0.1])
+    flow = trained_gp(nngp, ntk, y, 2.0)
+    gaps = [np.max(np.abs(trained_gp(nngp, ntk, y, int(2.0 / lr), lr=lr)[0] - flow[0]))
+            for lr in (0.2, 0.02)]
+    assert gaps[1] < 0.2 * gaps[0]
 
 
 @pytest.mark.parametrize("kwargs,name", [

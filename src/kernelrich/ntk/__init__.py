@@ -16,3 +16,4 @@ from ._network import apply_mlp as apply_mlp
 from ._structured import layer_signals as layer_signals
 from ._train import TrainResult as TrainResult
 from ._train import train_gd as train_gd
+from ._train import train_online as train_online

@@ -103,8 +103,9 @@ def kernel_flow(ntk_train, y, t, *, ntk_test_train=None, f0=None, f0_test=None,
     return flow.predict_train(t), test
 
 
-def trained_gp(nngp, ntk, y, t, *, normalization: str = "mean"):
-    """Mean and covariance of the infinite-width network trained for time t (Lee et al. 2019).
+def trained_gp(nngp, ntk, y, t, *, normalization: str = "mean", lr: float | None = None):
+    """Mean and covariance of the infinite-width network trained for time t (Jacot et al.
+    2018, Sec. 5; Lee et al. 2019).
 
     With f_0 ~ GP(0, K) (K the NNGP kernel) and the NTK Theta fixed, the flow is linear:
     f_t(x) = f_0(x) + A(x) (y - f_0(X)), A = Theta(x, X) V diag(phi_t) V^T. Hence
@@ -113,7 +114,8 @@ def trained_gp(nngp, ntk, y, t, *, normalization: str = "mean"):
     **Arguments:**
 
     - `nngp`, `ntk`: Grams over the N training points (first) and M test points, (N+M, N+M).
-    - `y`: training targets (N,). `t`: time (may be `np.inf`).
+    - `y`: training targets (N,). `t`: time (may be `np.inf`), or the number of steps if `lr`.
+    - `lr`: `None` for the flow; a step size for kernel gradient descent (t = steps).
 
     **Returns:** (mean of shape (M,), covariance of shape (M, M)).
     """
@@ -125,7 +127,7 @@ def trained_gp(nngp, ntk, y, t, *, normalization: str = "mean"):
         raise ValueError(f"nngp and ntk must be equal square Grams larger than len(y)={n}, "
                          f"got {K.shape} and {T.shape}")
     flow = KernelFlow(T[:n, :n], y, normalization=normalization)
-    A = (T[n:, :n] @ flow.V) * flow.phi(t) @ flow.V.T
+    A = (T[n:, :n] @ flow.V) * flow.phi(t, lr=lr) @ flow.V.T
     AK = A @ K[:n, n:]
     cov = K[n:, n:] - AK - AK.T + A @ K[:n, :n] @ A.T
     return A @ y, 0.5 * (cov + cov.T)

@@ -2,10 +2,13 @@
 
 Loss L = (1/2) c sum_i (f(x_i) - y_i)^2, c = 1/N (`"mean"`) or 1 (`"sum"`), as in
 `kernelrich.ntk.KernelFlow`; after k steps of size lr, the matching flow time is t = lr k.
+`train_gd` descends on a fixed training set; `train_online` draws a fresh batch every step
+(gradient descent on the population cost by sampling, as in Jacot et al.'s Figure 1 script).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import equinox as eqx
@@ -42,13 +45,31 @@ def _loss(model, X, y, c):
     return 0.5 * c * jnp.sum((f - y) ** 2)
 
 
+def _update(p, static, X, y, lr, c, after_step):
+    grad = jax.grad(lambda q: _loss(eqx.combine(q, static), X, y, c))(p)
+    p = jax.tree_util.tree_map(lambda a, g: a - lr * g, p, grad)
+    if after_step is not None:
+        p = eqx.partition(after_step(eqx.combine(p, static)), eqx.is_inexact_array)[0]
+    return p
+
+
 @eqx.filter_jit
-def _descend(model, X, y, lr, c, steps):
+def _descend(model, X, y, lr, c, steps, after_step):
     params, static = eqx.partition(model, eqx.is_inexact_array)
 
     def step(_, p):
-        grad = jax.grad(lambda q: _loss(eqx.combine(q, static), X, y, c))(p)
-        return jax.tree_util.tree_map(lambda a, g: a - lr * g, p, grad)
+        return _update(p, static, X, y, lr, c, after_step)
+
+    return eqx.combine(jax.lax.fori_loop(0, steps, step, params), static)
+
+
+@eqx.filter_jit
+def _descend_online(model, sample, key, start, lr, c, steps, after_step):
+    params, static = eqx.partition(model, eqx.is_inexact_array)
+
+    def step(k, p):
+        X, y = sample(jax.random.fold_in(key, start + k))
+        return _update(p, static, X, y, lr, c, after_step)
 
     return eqx.combine(jax.lax.fori_loop(0, steps, step, params), static)
 
@@ -59,7 +80,7 @@ def _evaluate(model, X, y, X_eval, c):
 
 
 def train_gd(model, X, y, *, lr: float, steps: int, normalization: str = "mean",
-             record=None, X_eval=None) -> TrainResult:
+             record=None, X_eval=None, after_step: Callable | None = None) -> TrainResult:
     """Plain gradient descent with step `lr` for `steps` steps (not the flow: t = lr * steps).
 
     **Arguments:**
@@ -69,6 +90,8 @@ def train_gd(model, X, y, *, lr: float, steps: int, normalization: str = "mean",
     - `lr`, `steps`: step size and number of steps.
     - `record`: step counts at which to record predictions and loss (default: 0 and `steps`).
     - `X_eval`: where to record predictions (default `X`).
+    - `after_step`: optional `model -> model` applied after every step (jit-compatible), e.g.
+      a projection of the weights.
     """
     _validate.finite_leaves("model", model)
     X = _validate.bounded("X", _validate.finite_array("X", X, ndim=2))
@@ -97,7 +120,8 @@ def train_gd(model, X, y, *, lr: float, steps: int, normalization: str = "mean",
                          f"got {out.shape}")
     done, preds, losses = 0, [], []
     for target in record:
-        model = _descend(model, X, y, jnp.asarray(lr), jnp.asarray(c), jnp.asarray(target - done))
+        model = _descend(model, X, y, jnp.asarray(lr), jnp.asarray(c), jnp.asarray(target - done),
+                         after_step)
         done = int(target)
         f, loss = _evaluate(model, X, y, X_eval, jnp.asarray(c))
         preds.append(np.asarray(f))
@@ -108,3 +132,37 @@ def train_gd(model, X, y, *, lr: float, steps: int, normalization: str = "mean",
     if preds.shape[-1] == 1 and y.ndim == 1:
         preds = preds[..., 0]
     return TrainResult(model, record, preds, np.asarray(losses))
+
+
+def train_online(model, sample: Callable, *, key, lr: float, steps: int,
+                 normalization: str = "mean", record=None,
+                 after_step: Callable | None = None) -> list:
+    """Gradient descent with a fresh batch `sample(fold_in(key, k))` at step k.
+
+    **Arguments:**
+
+    - `model`: an equinox model mapping (B, d) to (B, O) or (B, 1).
+    - `sample`: `key -> (X, y)`, a jit-compatible draw of one batch (fixed shapes).
+    - `key`: a `jax.random` key; step k uses `fold_in(key, k)`, so runs are reproducible.
+    - `lr`, `steps`, `normalization`, `after_step`: as `train_gd`.
+    - `record`: step counts at which to return the model (default: 0 and `steps`).
+
+    **Returns:** the models at the recorded steps, in order.
+    """
+    _validate.finite_leaves("model", model)
+    lr = _validate.positive("lr", lr)
+    steps = _validate.integer("steps", steps, minimum=0)
+    _inputs.choice("normalization", normalization, NORMALIZATIONS)
+    record = np.unique(np.asarray([0, steps] if record is None else record, dtype=int))
+    if record.min() < 0 or record.max() > steps:
+        raise ValueError(f"record must lie in [0, steps={steps}], got {record}")
+    X, _ = sample(key)
+    c = 1.0 / X.shape[0] if normalization == "mean" else 1.0
+    done, models = 0, []
+    for target in record:
+        model = _descend_online(model, sample, key, jnp.asarray(done), jnp.asarray(lr),
+                                jnp.asarray(c), jnp.asarray(int(target) - done), after_step)
+        done = int(target)
+        models.append(model)
+    _validate.finite_leaves("the trained model (divergence or overflow)", model)
+    return models

@@ -11,15 +11,27 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ...experiments import Experiment, grid
+from ...experiments import Experiment, Param, grid
 from ...ntk import infinite_ntk
 from ...plotting import COLUMN_WIDTH, save_figure
 from . import _setup
 
+SIZES = {True: [100], False: [50, 100, 200, 500, 1000]}
+
 
 def points(quick: bool) -> list[dict]:
-    return grid(depth=[1, 2, 3, 4], beta=[0.0, 0.1], n_points=[100] if quick else
-                [50, 100, 200, 500, 1000], dim=[3], seed=[0])
+    return grid(depth=[1, 2, 3, 4], beta=[0.0, 0.1], n_points=SIZES[quick], dim=[3], seed=[0])
+
+
+def setup(quick: bool) -> list[Param]:
+    return [
+        Param.paper("kernel", "Theta_inf of a ReLU network, NTK parametrisation", "Prop. 2"),
+        Param.paper("depths L", [1, 2, 3, 4], "Prop. 2 (L >= 2; depth 1 is linear)"),
+        Param.choice("beta", [0.0, 0.1], "0: positivity from the nonlinearity alone; 0.1 as "
+                     "Sec. 6"),
+        Param.choice("points", f"N uniform on S^2, N in {SIZES[quick]}", "Prop. 2 is about the "
+                     f"sphere; N grows to show lambda_min shrink (full mode: {SIZES[False]})"),
+    ]
 
 
 def sphere(n_points: int, dim: int, seed: int) -> np.ndarray:
@@ -46,9 +58,14 @@ def plot(table, out_dir, quick: bool):
     ax.axhline(np.finfo(float).eps, color="black", ls=":", lw=0.8)
     ax.set(xlabel="points N on the sphere", ylabel=r"$\lambda_{\min} / \lambda_{\max}$")
     ax.legend(fontsize=6, ncol=2)
+    largest = int(np.max(table.unique("n_points")))
+    ratios = "; ".join(
+        f"L = {row['depth']}, beta = {row['beta']}: {row['lambda_min'] / row['lambda_max']:.1e}"
+        + ("" if row["resolvable_in_float64"] else " (not resolvable in float64)")
+        for row in table.where(n_points=largest).rows)
     caption = (f"Smallest over largest eigenvalue of the limiting ReLU NTK Gram on N uniform "
-               f"points of S^{table.rows[0]['dim'] - 1}; dotted: float64 epsilon (depth 1 is "
-               f"singular). Mode: {_setup.mode(quick)}.")
+               f"points of S^{table.rows[0]['dim'] - 1}; dotted: float64 epsilon. At N = "
+               f"{largest}: {ratios}. Mode: {_setup.mode(quick)}.")
     return [save_figure(fig, out_dir, "jacot_sphere", caption)]
 
 
@@ -61,4 +78,5 @@ EXPERIMENT = Experiment(
     points=points,
     compute=compute,
     plot=plot,
+    setup=setup,
 )
