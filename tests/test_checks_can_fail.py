@@ -15,8 +15,6 @@ def _id(check) -> str:
 @pytest.mark.slow
 @pytest.mark.parametrize("check", CHECKS, ids=_id)
 def test_check_passes_and_each_counterexample_fails(check):
-    if check.judge is None:
-        pytest.xfail("this check has no counterexample yet")
     result = check.run()
     assert result.counterexamples, "a check needs at least one counterexample"
     standing = [r.what for r in result.counterexamples if not r.failed]

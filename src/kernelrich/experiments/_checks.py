@@ -136,13 +136,14 @@ class Check:
     theorem: str
     instance: str
     measure: Callable[[], Evidence]
-    judge: Callable[[Evidence], CheckResult] | None = None
+    judge: Callable[[Evidence], CheckResult]
     counterexamples: tuple[Counterexample, ...] = ()
     paper: str = ""
 
     def __post_init__(self):
-        if self.judge is None:  # transitional: `measure` returns the CheckResult itself
-            return
+        if not callable(self.measure) or not callable(self.judge):
+            raise ValueError(f"Check {self.theorem!r} ({self.instance}): measure and judge must "
+                             "be callables")
         if not self.counterexamples:
             raise ValueError(f"Check {self.theorem!r} ({self.instance}) needs at least one "
                              "counterexample: a check that cannot fail is a unit test")
@@ -178,8 +179,6 @@ def run_checks(checks: list[Check], *, progress: bool = True) -> list[CheckResul
 
 
 def _run_one(check: Check) -> CheckResult:
-    if check.judge is None:  # transitional: no counterexample yet
-        return _run_legacy(check)
     try:
         evidence = check.measure()
         if not isinstance(evidence, Mapping):
@@ -199,20 +198,6 @@ def _run_one(check: Check) -> CheckResult:
                   + (f". {detail}" if detail else ""))
     return replace(result, paper=result.paper or check.paper, counterexamples=refutations,
                    passed=result.passed and not standing, detail=detail)
-
-
-def _run_legacy(check: Check) -> CheckResult:
-    try:
-        result = check.measure()
-        if not isinstance(result, CheckResult):
-            raise TypeError(f"Check.run must return a CheckResult, got {type(result).__name__}")
-    except Exception as e:
-        detail = f"{type(e).__name__}: {e}\n{traceback.format_exc()}"
-        nan = float("nan")
-        return CheckResult(
-            check.theorem, check.instance, "(raised)", nan, nan, False, detail, check.paper
-        )
-    return result if result.paper else replace(result, paper=check.paper)
 
 
 def _judged(check: Check, evidence: Evidence) -> CheckResult:
