@@ -34,6 +34,7 @@ def test_numerical_packages_run_without_extras():
         import numpy as np
         import jax
         from kernelrich import bias, diagonal, lazy, ntk, datasets
+        from kernelrich import barron, matrix, meanfield, spectrum  # import without extras
         X, y, _ = datasets.sparse_regression(d=30, N=10, r=2, noise_std=0.0, seed=0)
         beta = diagonal.flow_limit(X, y, [1e-3, 1.0])
         assert np.abs(X @ beta[1] - y).max() < 1e-8
@@ -54,6 +55,8 @@ def test_numerical_packages_run_without_extras():
     ("import kernelrich.cli", "experiments"),
     ("from kernelrich.experiments import Table; Table([{'a': 1}]).to_parquet('/dev/null')",
      "experiments"),
+    ("import numpy as np\nfrom kernelrich import matrix\n"
+     "matrix.min_nuclear_norm(matrix.completion([0], [0], (2, 2), [1.0]))", "convex"),
     ("from kernelrich.experiments import DaskExecutor\n"
      "list(DaskExecutor(workers=1).map_unordered(abs, [1]))", "cluster"),
 ])

@@ -12,11 +12,11 @@ import dataclasses
 import warnings
 from dataclasses import dataclass
 
-import cvxpy as cp
 import numpy as np
 from jaxtyping import Float
 
 from .. import _validate
+from .._extras import require
 from . import _checks
 from ._problems import Completion, Sensing
 
@@ -58,13 +58,13 @@ def _row_scales(problem: Sensing | Completion) -> np.ndarray:
     return 1 / np.maximum(np.linalg.norm(A, axis=1), np.finfo(float).tiny)
 
 
-def _scaled_residual(problem: Sensing | Completion, X: cp.Variable
-                     ) -> tuple[cp.Expression, np.ndarray]:
+def _scaled_residual(problem: Sensing | Completion, X) -> tuple[object, np.ndarray]:
     """(A(X) - y) / ||A_i||_F row by row, and the row scales 1 / ||A_i||_F. Equilibrating
     the rows matters: with A_i = G_i / n, Clarabel stops at "optimal_inaccurate" on PSD
     problems that it solves to 1e-9 once the rows have unit norm."""
     n1, n2 = problem.shape
     y = np.asarray(problem.y)
+    cp = require("cvxpy", "min_nuclear_norm")
     vec = cp.vec(X, order="C")  # row-major: entry (i, j) at i * n2 + j
     if isinstance(problem, Completion):
         return vec[np.asarray(problem.rows) * n2 + np.asarray(problem.cols)] - y, np.ones_like(y)
@@ -113,6 +113,7 @@ def min_nuclear_norm(problem: Sensing | Completion, *, psd: bool = False, tol: f
         return out
     if psd and n1 != n2:
         raise ValueError(f"psd=True needs a square problem, got shape {problem.shape}")
+    cp = require("cvxpy", "min_nuclear_norm")
     X = cp.Variable((n1, n2), PSD=True) if psd else cp.Variable((n1, n2))
     objective = cp.trace(X) if psd else cp.normNuc(X)
     residual, scale = _scaled_residual(problem, X)

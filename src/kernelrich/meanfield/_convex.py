@@ -9,6 +9,7 @@ import numpy as np
 from jaxtyping import Float
 
 from .. import _validate
+from .._extras import require
 from ._deconvolution import SpikeDeconvolution, fourier_features
 
 
@@ -50,7 +51,7 @@ def deconvolution_minimum(model: SpikeDeconvolution, grid_size: int = 2048,
 
     **Returns:** a `GridMinimum`; check its `status` before trusting `value`.
     """
-    import cvxpy as cp
+    cp = require("cvxpy", "deconvolution_minimum")
 
     if not isinstance(model, SpikeDeconvolution):
         raise ValueError(f"model must be a SpikeDeconvolution, got {type(model).__name__}")

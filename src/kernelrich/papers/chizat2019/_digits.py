@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from kernelrich import lazy
+from kernelrich._extras import require
 from kernelrich.experiments import Experiment, Param, grid
 
 from ._common import KEY, floats, mode
@@ -43,7 +44,7 @@ def mlp_init(key, d: int, hidden: int, out: int) -> dict:
 def data(seed: int, n_train: int):
     """Digits scaled to [0, 1], centred by the training mean; one-hot targets; a random
     split of n_train training images, the rest for testing."""
-    from sklearn.datasets import load_digits
+    load_digits = require("sklearn.datasets", "the digits data set").load_digits
 
     X, labels = load_digits(return_X_y=True)
     perm = np.random.default_rng(seed).permutation(len(X))

@@ -13,6 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..._extras import require
 from ...experiments import Param
 from ...ntk import MLP
 
@@ -65,7 +66,7 @@ def digits(n_points: int) -> tuple[np.ndarray, np.ndarray]:
     """The first `n_points` scikit-learn 8x8 digits (standing in for MNIST, which is not
     downloaded) as intensities in [0, 1], not centred, as TensorFlow's MNIST loader gives
     them; and their labels."""
-    from sklearn.datasets import load_digits
+    load_digits = require("sklearn.datasets", "the digits data set").load_digits
 
     data = load_digits()
     return data.data[:n_points].astype(np.float64) / 16.0, data.target[:n_points]

@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ... import lazy
+from ..._extras import require
 
 
 class Unbiased(eqx.Module):
@@ -46,7 +47,7 @@ def digits(seed: int, n_train: int):
     """scikit-learn's digits as the binary task 0-4 (+1) vs 5-9 (-1): pixels / 16, centred by
     the training mean and scaled to mean squared norm 1 on the training set; a random split of
     `n_train` training images (seed), the rest for testing."""
-    from sklearn.datasets import load_digits
+    load_digits = require("sklearn.datasets", "the digits data set").load_digits
 
     X, labels = load_digits(return_X_y=True)
     perm = np.random.default_rng(seed).permutation(len(X))
