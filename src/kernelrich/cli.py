@@ -296,3 +296,7 @@ def reproduce(
 
 
 app.add_typer(store_app, name="store")
+
+
+if __name__ == "__main__":  # python -m kernelrich.cli
+    app()
