@@ -62,6 +62,7 @@ class KernelFn:
 
     def __init__(self, layer):
         self.layer = layer
+        self._compiled: dict = {}
 
     def __repr__(self) -> str:
         return f"kernel_fn of {self.layer!r}"
@@ -85,7 +86,7 @@ class KernelFn:
         if isinstance(out, list):
             raise ValueError(f"the network ends with {len(out)} branches: join them with "
                              "FanInSum or FanInConcat")
-        run = _Run(self.layer, plan, out, "ntk" in names, budget)
+        run = _Run(self.layer, plan, out, "ntk" in names, budget, self._compiled)
         records, diag_a = run.self_pass(A)
         records_b, diag_b = (records, diag_a) if symmetric else run.self_pass(B)
         nodes = run.settle_nodes(A, B, records, records_b, symmetric)
@@ -149,8 +150,9 @@ def _layout(K: np.ndarray, ns: int) -> np.ndarray:
 class _Run:
     """One evaluation: the static plan, the passes, and their compiled functions."""
 
-    def __init__(self, layer, plan: Plan, out: Spec, ntk: bool, budget: int):
+    def __init__(self, layer, plan: Plan, out: Spec, ntk: bool, budget: int, compiled: dict):
         self.layer, self.plan, self.out, self.ntk, self.budget = layer, plan, out, ntk, budget
+        self._compiled = compiled
         self.diagonal = not plan.pooling and not out.spatial
         self.entries = plan.diagonal_entries if self.diagonal else plan.entries
         self.nodes = plan.nodes_fixed or (node_counts(1.0) if plan.quadrature else None)
@@ -162,36 +164,16 @@ class _Run:
         per_entry = 8 * _QUADRATURE_COPIES * self.nodes[0] * self.nodes[1]
         return int(max(64, self.budget // per_entry))
 
-    def _ctx(self, mode: str, records=()) -> Ctx:
-        return Ctx(mode, diagonal=self.diagonal, ntk=self.ntk, nodes=self.nodes,
-                   chunk=self.chunk, records=list(records))
-
-    def _finish(self, state: State):
-        nngp = state.nngp
-        ntk = state.ntk if state.ntk is not None else jnp.zeros_like(nngp)
-        return jnp.stack([nngp, ntk], axis=-1) if self.ntk else nngp[..., None]
-
-    def _self(self, X):
-        ctx = self._ctx("self")
-        state = State(input_kernel(X, X, ctx))
-        state = self.layer.run(state, Spec(X.shape[1:]), ctx, "")[0]
-        return ctx.records, self._finish(state)
-
-    def _pair(self, fa, fb):
-        (xa, va), (xb, vb) = fa, fb
-        ctx = self._ctx("pair", zip(va, vb, strict=True))
-        state = State(input_kernel(xa, xb, ctx))
-        state = self.layer.run(state, Spec(xa.shape[1:]), ctx, "")[0]
-        return self._finish(state)
-
-    @functools.cached_property
-    def _compiled(self):
-        return {}
 
     def _jit(self, kind: str):
-        key = (kind, self.nodes, self.chunk)
+        """The compiled pass for this configuration. Each configuration gets its own closure
+        (its constants are baked into the trace), kept on the `KernelFn` across calls."""
+        key = (kind, self.diagonal, self.ntk, self.nodes, self.chunk)
         if key not in self._compiled:
-            self._compiled[key] = jax.jit(self._self if kind == "self" else self._pair)
+            config = (self.diagonal, self.ntk, self.nodes, self.chunk)
+            fn = functools.partial(_self_pass if kind == "self" else _pair_pass, self.layer,
+                                   config)
+            self._compiled[key] = jax.jit(lambda *args: fn(*args))
         return self._compiled[key]
 
     def _rows(self, per_example_entries: int) -> int:
@@ -236,6 +218,33 @@ class _Run:
         return block_gram(rows(A, records_a), rows(B, records_b), fn,
                           np.arange(A.shape[0]), np.arange(B.shape[0]), size=size,
                           symmetric=symmetric and not spatial, tail=tail)
+
+
+def _ctx(mode: str, config, records=()) -> Ctx:
+    diagonal, ntk, nodes, chunk = config
+    return Ctx(mode, diagonal=diagonal, ntk=ntk, nodes=nodes, chunk=chunk,
+               records=list(records))
+
+
+def _finish(state: State, ntk: bool):
+    nngp = state.nngp
+    theta = state.ntk if state.ntk is not None else jnp.zeros_like(nngp)
+    return jnp.stack([nngp, theta], axis=-1) if ntk else nngp[..., None]
+
+
+def _self_pass(layer, config, X):
+    ctx = _ctx("self", config)
+    state = State(input_kernel(X, X, ctx))
+    state = layer.run(state, Spec(X.shape[1:]), ctx, "")[0]
+    return ctx.records, _finish(state, ctx.ntk)
+
+
+def _pair_pass(layer, config, fa, fb):
+    (xa, va), (xb, vb) = fa, fb
+    ctx = _ctx("pair", config, zip(va, vb, strict=True))
+    state = State(input_kernel(xa, xb, ctx))
+    state = layer.run(state, Spec(xa.shape[1:]), ctx, "")[0]
+    return _finish(state, ctx.ntk)
 
 
 def _warn_if_not_psd(kernels: dict, plan: Plan) -> None:
