@@ -55,6 +55,16 @@ class Joint:
         self.sigma, self.theta = e, self.theta * edot
         return self
 
+    def abs(self):
+        """|u| = relu(u) + relu(-u): E = 2 (k(theta) + k(pi - theta)), slope 1 - 2 theta / pi."""
+        d = np.sqrt(np.diag(self.sigma))
+        cos = np.clip(self.sigma / np.outer(d, d), -1, 1)
+        angle = np.arccos(cos)
+        angle[np.diag_indices_from(angle)] = 0.0
+        e = np.outer(d, d) * (2 * np.sin(angle) + (np.pi - 2 * angle) * cos) / np.pi
+        self.sigma, self.theta = e, self.theta * (1 - 2 * angle / np.pi)
+        return self
+
     def pool(self, window, strides, padding, total: bool = False):
         selections, out = _selections(self.spatial, window, strides, padding)
         M = sum(selections) / (1 if total else len(selections))

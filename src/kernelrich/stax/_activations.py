@@ -181,8 +181,9 @@ def ElementwiseNumerical(fn, deg: int | None = None, df=None):
     **Arguments:**
 
     - `fn`: the activation, elementwise on JAX arrays.
-    - `deg`: neural-tangents' Gauss-Hermite degree. Here it fixes the nodes of each 1-D rule
-      when given (>= 8); `None` (recommended) chooses them from the variances.
+    - `deg`: neural-tangents' Gauss-Hermite degree, accepted so that ported code runs, and
+      not used: the nodes are chosen from the largest variance the layer sees (a fixed
+      Gauss-Hermite rule loses accuracy as the variance grows).
     - `df`: fn's derivative (default: a forward-mode JVP).
     """
     if not callable(fn):
@@ -191,12 +192,10 @@ def ElementwiseNumerical(fn, deg: int | None = None, df=None):
         raise ValueError(f"df must be callable or None, got {df!r}")
     _duals.activation(fn, name="fn")  # refuses a callable that is not elementwise
     if deg is not None and (isinstance(deg, bool) or not isinstance(deg, int | np.integer)
-                            or deg < 8 or deg > 1000):
-        raise ValueError(f"deg must be an integer in [8, 1000] or None, got {deg!r}")
+                            or deg < 1):
+        raise ValueError(f"deg must be a positive integer or None, got {deg!r}")
     name = getattr(fn, "__name__", "fn")
-    layer = _Numerical(f"ElementwiseNumerical({name})", _duals.Quadrature(fn, df, name),
-                       None if deg is None else (int(deg), int(deg)))
-    return layer.triple()
+    return Activation(f"ElementwiseNumerical({name})", _duals.Quadrature(fn, df, name)).triple()
 
 
 class _Numerical(Activation):
