@@ -1,0 +1,153 @@
+"""Finite networks' kernels: the empirical NNGP and NTK of `apply_fn` at given parameters,
+and their Monte Carlo average over initialisations (neural-tangents'
+`monte_carlo_kernel_fn`), which converges to `kernel_fn` as the widths grow.
+
+Per output channel o (then averaged over o, which is what converges to the infinite-width
+kernels): NNGP f_o(x) f_o(x'), NTK <d f_o(x) / d theta, d f_o(x') / d theta>. Inputs may
+have any shape (n, ...): all of them go through the network in one batch (one draw of
+`Dropout` masks), and the Jacobian is formed one output channel at a time.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import namedtuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .._validate import finite_array, integer
+from ._kernel_fn import _gets
+
+
+def empirical_kernels(apply_fn, params, x1, x2=None, get=None, *, rng=None):
+    """The empirical NNGP and NTK of the finite network `apply_fn` at `params`, averaged over
+    its output channels.
+
+    **Arguments:**
+
+    - `apply_fn`, `params`: a network from `kernelrich.stax` (or any `apply(params, x, rng=)`
+      returning (n, O)).
+    - `x1`, `x2`: inputs (n1, ...), (n2, ...); `x2=None` means x1.
+    - `get`: as `kernel_fn`.
+    - `rng`: the key of `Dropout` masks (one draw for all inputs).
+
+    **Returns:** float64 arrays (n1, n2) (a named tuple for a tuple or `None` `get`). All
+    inputs go through the network in one batch; the NTK is formed one output channel at a
+    time (n backward passes each, memory n x parameters). For many inputs or a large
+    network, `kernelrich.ntk.empirical_ntk` on flattened inputs works in blocks.
+    """
+    names, as_tuple = _gets(get)
+    A = finite_array("x1", x1)
+    B = A if x2 is None else finite_array("x2", x2)
+    if B.shape[1:] != A.shape[1:]:
+        raise ValueError(f"x2 must have the per-example shape of x1 {A.shape[1:]}, got "
+                         f"x2.shape={B.shape}")
+    X = jnp.asarray(A if x2 is None else np.concatenate([A, B]))
+    diff, static = _partition(params)
+    fn = _compiled(apply_fn, static, "ntk" in names)
+    nngp, ntk = (np.asarray(k) for k in fn(diff, X, rng))
+    if nngp.ndim != 2:
+        raise ValueError("apply_fn must return (n, outputs)")
+    n1 = A.shape[0]
+    kernels = {"nngp": nngp, "ntk": ntk}
+    if x2 is not None:
+        kernels = {k: v[:n1, n1:] for k, v in kernels.items()}
+    chosen = [np.ascontiguousarray(kernels[n], dtype=np.float64) for n in names]
+    if as_tuple or get is None:
+        return namedtuple("Kernels", names)(*chosen)
+    return chosen[0]
+
+
+_COMPILED: dict = {}
+
+
+def _compiled(apply_fn, static, ntk: bool):
+    key = (apply_fn, static[0], ntk)
+    if key not in _COMPILED:
+        _COMPILED[key] = jax.jit(functools.partial(_kernels, apply_fn, static, ntk))
+    return _COMPILED[key]
+
+
+def _kernels(apply_fn, static, ntk, diff, X, rng):
+    def f(p):
+        out = apply_fn(_combine(p, static), X, rng=rng)
+        if out.ndim != 2:
+            raise ValueError(f"apply_fn must return (n, outputs), got shape {out.shape}")
+        return out
+
+    out, vjp = jax.vjp(f, diff)
+    n, O = out.shape
+    nngp = out @ out.T / O
+    if not ntk:
+        return nngp, jnp.zeros_like(nngp)
+
+    def one_output(o):
+        cot = jnp.zeros((n, n, O)).at[jnp.arange(n), jnp.arange(n), o].set(1.0)
+        rows = jax.vmap(vjp)(cot)[0]
+        leaves = [r.reshape(n, -1) for r in jax.tree_util.tree_leaves(rows)]
+        return sum(leaf @ leaf.T for leaf in leaves)
+
+    total = jax.lax.fori_loop(0, O, lambda o, acc: acc + one_output(o), jnp.zeros((n, n)))
+    return nngp, total / O
+
+
+def _has_dropout(layer) -> bool:
+    """Whether a network contains a training-mode `Dropout` (unknown networks: yes)."""
+    from ._normalisation import DropoutLayer
+
+    if layer is None:
+        return True
+    if isinstance(layer, DropoutLayer):
+        return layer.mode == "train"
+    return any(_has_dropout(sub) for sub in getattr(layer, "layers", ()))
+
+
+def _partition(params):
+    leaves, tree = jax.tree_util.tree_flatten(params, is_leaf=lambda x: x is None)
+    diff = [leaf if _inexact(leaf) else None for leaf in leaves]
+    static = tuple(None if _inexact(leaf) else leaf for leaf in leaves)
+    return diff, (tree, static)
+
+
+def _combine(diff, static):
+    tree, rest = static
+    leaves = [d if d is not None else s for d, s in zip(diff, rest, strict=True)]
+    return jax.tree_util.tree_unflatten(tree, leaves)
+
+
+def _inexact(leaf) -> bool:
+    return hasattr(leaf, "dtype") and jnp.issubdtype(leaf.dtype, jnp.inexact)
+
+
+def monte_carlo_kernel_fn(init_fn, apply_fn, key, n_samples: int):
+    """The empirical kernels averaged over `n_samples` initialisations (and dropout masks).
+
+    **Arguments:**
+
+    - `init_fn`, `apply_fn`: a network from `kernelrich.stax`.
+    - `key`: a `jax.random` key; sample s uses `fold_in(key, s)`.
+    - `n_samples`: >= 1.
+
+    **Returns:** `kernel_fn(x1, x2=None, get=None)` with `kernel_fn`'s return convention.
+    """
+    n_samples = integer("n_samples", n_samples, minimum=1)
+    masks = _has_dropout(getattr(apply_fn, "__self__", None))
+
+    def kernel_fn(x1, x2=None, get=None):
+        names, as_tuple = _gets(get)
+        shape = np.shape(x1)
+        sums = None
+        for s in range(n_samples):
+            k_init, k_drop = jax.random.split(jax.random.fold_in(key, s))
+            params = init_fn(k_init, (-1,) + tuple(shape[1:]))[1]
+            k = empirical_kernels(apply_fn, params, x1, x2, tuple(names),
+                                  rng=k_drop if masks else None)
+            sums = list(k) if sums is None else [a + b for a, b in zip(sums, k, strict=True)]
+        chosen = [s / n_samples for s in sums]
+        if as_tuple or get is None:
+            return namedtuple("Kernels", names)(*chosen)
+        return chosen[0]
+
+    return kernel_fn
