@@ -20,10 +20,11 @@ def _instance(seed, N=4, d=12, noise=0.05):
 
 FAST_CASES = [(2, 1e-100), (2, 1e-5), (2, 1.0), (2, 1e3), (3, 1e-8), (3, 0.1), (3, 1e3),
               (4, 1e-4), (4, 1.0), (5, 1e-2)]
-# The deep rich regime of D >= 3 (1 - |z| ~ alpha^(D-2) far below float64 resolution) is
-# found by the weighted-l1 vertex with its KKT certificate (`_rich`).
-SLOW_CASES = [(4, 1e-8), (4, 1e3), (5, 1e-6), (5, 1e3), (3, 1e-30), (4, 1e-30), (3, 1e-70),
-              (4, 1e-45)]
+# The deep rich regime of D >= 3 (1 - |z| ~ alpha^(D-2) far below float64 resolution, found
+# by the weighted-l1 vertex with its KKT certificate, `_rich`) is tested through the KKT
+# residual in 50-digit arithmetic (test_reported_residual_is_the_kkt_residual): the 80-digit
+# Newton reference needs hundreds of digits there and minutes per case.
+SLOW_CASES = [(4, 1e-8), (4, 1e3), (5, 1e-6), (5, 1e3)]
 
 
 def _check_against_mp(depth, alpha, use_w0):
@@ -154,7 +155,8 @@ def test_bad_input(kwargs, name):
         flow_limit(**args)
 
 
-@pytest.mark.parametrize("depth,alpha", [(2, 0.1), (2, 1e-30), (3, 0.3), (4, 1e-2)])
+@pytest.mark.parametrize("depth,alpha", [(2, 0.1), (2, 1e-30), (3, 0.3), (4, 1e-2), (3, 1e-30),
+                                         (4, 1e-12)])
 def test_reported_residual_is_the_kkt_residual(depth, alpha):
     """FlowLimit.residual against the KKT residual of (beta, nu) computed here, with
     grad Q(beta) from the paper's formulas in 50-digit arithmetic (no link code)."""
