@@ -115,6 +115,38 @@ def test_min_l1_and_min_l2():
     np.testing.assert_allclose(l2, X.T @ np.linalg.solve(X @ X.T, y), atol=1e-12)
 
 
+def test_min_l1_is_optimal_against_the_lp_dual():
+    """Strong duality: ||beta||_1 = y.lam for the LP's dual lam with |X^T lam| <= 1."""
+    from kernelrich.diagonal._rich import weighted_l1
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((8, 30))
+    y = rng.standard_normal(8)
+    beta, lam = weighted_l1(X, y, np.ones(30))
+    assert np.max(np.abs(X.T @ lam)) <= 1 + 1e-9
+    assert np.abs(beta).sum() == pytest.approx(y @ lam, rel=1e-9)
+    np.testing.assert_allclose(bias.min_l1(X, y), beta, rtol=0, atol=1e-14)
+
+
+@pytest.mark.parametrize("status,message", [
+    (1, "Iteration limit reached."), (4, "Numerical difficulties encountered.")])
+def test_min_l1_raises_on_a_non_optimal_lp_status(monkeypatch, status, message):
+    import scipy.optimize
+
+    real = scipy.optimize.linprog
+
+    def stopped(*args, **kwargs):
+        result = real(*args, **kwargs)
+        result.status, result.message = status, message
+        return result
+
+    monkeypatch.setattr(scipy.optimize, "linprog", stopped)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((5, 12))
+    with pytest.raises(RuntimeError, match=f"HiGHS status {status}"):
+        bias.min_l1(X, rng.standard_normal(5))
+
+
 @pytest.mark.parametrize("eps", [0.25, 0.5, 1.0, 3.0])
 def test_theorem_2_thresholds_hold(eps):
     rng = np.random.default_rng(4)
@@ -135,8 +167,11 @@ def test_h_inverse_round_trip():
         z, e = _links.h_inverse(u, depth)
         p = depth / (depth - 2)
         small = np.abs(u) <= 1
-        back = np.where(small, _links.h(z, depth), np.sign(u) * np.exp(
-            -p * np.log(e) + np.log1p(-(e / (2 - e)) ** p)))
+        back = np.empty_like(u)  # each branch only where it is finite
+        back[small] = _links.h(z[small], depth)
+        big = ~small
+        back[big] = np.sign(u[big]) * np.exp(-p * np.log(e[big])
+                                             + np.log1p(-(e[big] / (2 - e[big])) ** p))
         np.testing.assert_allclose(back, u, rtol=2e-13)
 
 

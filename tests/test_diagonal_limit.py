@@ -20,6 +20,10 @@ def _instance(seed, N=4, d=12, noise=0.05):
 
 FAST_CASES = [(2, 1e-100), (2, 1e-5), (2, 1.0), (2, 1e3), (3, 1e-8), (3, 0.1), (3, 1e3),
               (4, 1e-4), (4, 1.0), (5, 1e-2)]
+# The deep rich regime of D >= 3 (1 - |z| ~ alpha^(D-2) far below float64 resolution, found
+# by the weighted-l1 vertex with its KKT certificate, `_rich`) is tested through the KKT
+# residual in 50-digit arithmetic (test_reported_residual_is_the_kkt_residual): the 80-digit
+# Newton reference needs hundreds of digits there and minutes per case.
 SLOW_CASES = [(4, 1e-8), (4, 1e3), (5, 1e-6), (5, 1e3)]
 
 
@@ -27,7 +31,9 @@ def _check_against_mp(depth, alpha, use_w0):
     X, y, w0 = _instance(3)
     w0 = w0 if use_w0 else None
     beta = flow_limit(X, y, alpha, depth=depth, w0=w0)
-    reference, resid = flow_limit_mp(X, y, alpha, depth, w0=w0)
+    # enough digits to resolve 1 - |z| ~ alpha^(D-2)
+    digits = max(80, int(-np.log10(alpha) * (depth - 2)) + 60)
+    reference, resid = flow_limit_mp(X, y, alpha, depth, w0=w0, dps=digits)
     assert resid < 1e-50  # the 80-digit Newton converged
     assert np.linalg.norm(beta - reference) <= 1e-10 * np.linalg.norm(reference)
 
@@ -135,6 +141,11 @@ def test_interpolates_random_instances(seed, log_alpha, depth):
         (dict(w0=np.r_[np.ones(11), 0.0]), "w0"),
         (dict(w0=np.ones(5)), "w0"),
         (dict(tol=0.0), "tol"),
+        (dict(tol=1e-15), "tol"),
+        (dict(tol=0.1), "tol"),
+        (dict(alpha=1e-60, depth=4), "alpha"),
+        (dict(alpha=1e-160), "alpha"),
+        (dict(alpha=1e160), "alpha"),
     ],
 )
 def test_bad_input(kwargs, name):
@@ -142,6 +153,63 @@ def test_bad_input(kwargs, name):
     args = dict(X=X, y=y, alpha=1.0) | kwargs
     with pytest.raises(ValueError, match=name):
         flow_limit(**args)
+
+
+@pytest.mark.parametrize("depth,alpha", [(2, 0.1), (2, 1e-30), (3, 0.3), (4, 1e-2), (3, 1e-30),
+                                         (4, 1e-12)])
+def test_reported_residual_is_the_kkt_residual(depth, alpha):
+    """FlowLimit.residual against the KKT residual of (beta, nu) computed here, with
+    grad Q(beta) from the paper's formulas in 50-digit arithmetic (no link code)."""
+    import mpmath as mp
+
+    X, y, w0 = _instance(17, N=5, d=14)
+    out = flow_limit(X, y, alpha, depth=depth, w0=w0, full_output=True)
+    beta, nu = out.beta[0], out.nu[0]
+    with mp.workdps(50):
+        grad = []
+        for b, w in zip(beta, w0, strict=True):
+            a = mp.mpf(alpha) * mp.mpf(w)
+            if depth == 2:
+                grad.append(mp.asinh(mp.mpf(b) / (2 * a**2)))
+            else:
+                p = mp.mpf(depth) / (depth - 2)
+                u = mp.mpf(b) / a**depth
+                lo, hi = mp.mpf(-1), mp.mpf(1)
+                for _ in range(200):  # bisection for h_D(z) = u, h_D increasing on (-1, 1)
+                    z = (lo + hi) / 2
+                    if (1 - z) ** (-p) - (1 + z) ** (-p) < u:
+                        lo = z
+                    else:
+                        hi = z
+                grad.append((lo + hi) / 2 / a ** (depth - 2))
+        grad = np.array([float(g) for g in grad])
+    stationarity = np.max(np.abs(grad - X.T @ nu)) / np.max(np.abs(grad))
+    primal = np.linalg.norm(X @ beta - y) / np.linalg.norm(y)
+    kkt = max(primal, stationarity)
+    assert out.residual[0] <= 1e-12
+    assert kkt <= 1e-12
+    assert abs(kkt - out.residual[0]) <= 1e-13
+
+
+def test_path_in_any_order_with_repeats():
+    X, y, w0 = _instance(5, N=6, d=20)
+    alphas = np.array([0.01, 3.0, 0.01, 1e-6, 3.0])
+    path = flow_limit(X, y, alphas, w0=w0)
+    np.testing.assert_array_equal(path[0], path[2])
+    np.testing.assert_array_equal(path[1], path[4])
+
+
+def test_alpha_range_is_what_flow_limit_accepts():
+    from kernelrich.diagonal import alpha_range
+
+    X, y, w0 = _instance(0)
+    for depth in [2, 3, 4]:
+        lo, hi = alpha_range(depth, w0)
+        for alpha in [lo * 1.01, hi / 1.01]:
+            assert np.all(np.isfinite(flow_limit(X, y, alpha, depth=depth, w0=w0)))
+        for alpha in [lo / 1.01, hi * 1.01]:
+            with pytest.raises(ValueError, match="alpha must be within"):
+                flow_limit(X, y, alpha, depth=depth, w0=w0)
 
 
 def test_infeasible_system_is_refused():

@@ -12,4 +12,6 @@ from ._descent import gradient_descent as gradient_descent
 from ._flow import FlowPath as FlowPath
 from ._flow import gradient_flow as gradient_flow
 from ._flow import parameter_flow as parameter_flow
+from ._limit import FlowLimit as FlowLimit
+from ._limit import alpha_range as alpha_range
 from ._limit import flow_limit as flow_limit

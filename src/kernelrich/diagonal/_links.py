@@ -24,6 +24,8 @@ import numpy as np
 
 from .._roots import solve_increasing
 
+LOG_HUGE = 700.0  # exp(LOG_HUGE) ~ 1e304: room left for the factors of beta and its slope
+
 
 def exponent(depth: int) -> float:
     """p = D / (D - 2), the exponent of h_D (D >= 3)."""
@@ -127,11 +129,15 @@ def beta_slope_of_dual(t, log_a, depth: int, xp: ModuleType = np):
 
 
 def dual_potential(t: np.ndarray, log_a: np.ndarray, depth: int) -> np.ndarray:
-    """Qstar_i(t_i) = int_0^t beta_i: the dual objective's separable part (+inf outside
-    the domain |A^(D-2) t| < 1 when D >= 3)."""
+    """Qstar_i(t_i) = int_0^t beta_i: the dual objective's separable part; +inf outside
+    `dual_radius` (the domain |A^(D-2) t| < 1 when D >= 3; for D = 2 where it exceeds
+    the float64 range)."""
     if depth == 2:
         s = np.abs(t)
-        return np.exp(2 * log_a + s) * np.expm1(-s) ** 2
+        exponent = 2 * log_a + s
+        finite = exponent < LOG_HUGE
+        return np.where(finite, np.exp(np.minimum(exponent, LOG_HUGE)) * np.expm1(-s) ** 2,
+                        np.inf)
     z = np.exp((depth - 2) * log_a) * t
     inside = np.abs(z) < 1
     zc = np.where(inside, z, 0.0)
@@ -139,9 +145,11 @@ def dual_potential(t: np.ndarray, log_a: np.ndarray, depth: int) -> np.ndarray:
 
 
 def dual_radius(log_a: np.ndarray, depth: int) -> np.ndarray:
-    """The domain of t_i: |t_i| < A_i^(2-D) (infinite for D = 2)."""
+    """The domain of t_i: |t_i| < A_i^(2-D) for D >= 3; for D = 2 (defined everywhere)
+    |t_i| < LOG_HUGE - 2 log A_i, where beta_i, its slope and Qstar_i are below
+    exp(LOG_HUGE) ~ 1e304 and finite in float64."""
     if depth == 2:
-        return np.full_like(log_a, np.inf)
+        return LOG_HUGE - 2 * log_a
     return np.exp((2 - depth) * log_a)
 
 
