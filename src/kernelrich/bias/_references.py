@@ -12,7 +12,15 @@ from .. import _validate
 
 def min_l2(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"]) -> Float[np.ndarray, " d"]:
     """argmin ||beta||_2 s.t. X beta = y (the alpha -> infinity limit), by LAPACK's
-    minimum-norm least squares."""
+    minimum-norm least squares.
+
+    **Example:**
+
+    >>> import numpy as np
+    >>> from kernelrich.bias import min_l2
+    >>> min_l2(np.array([[1.0, 2.0]]), np.array([2.0])).round(6)
+    array([0.4, 0.8])
+    """
     X, y = _validate.design(X, y)
     return _validate.feasible(X, y)
 
@@ -23,6 +31,13 @@ def min_l1(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"]) -> Float[np.
     HiGHS (through SciPy) solves the LP in beta = u - v, u, v >= 0; the answer is then
     polished on its support S by solving X_S beta_S = y exactly, so that it is accurate to
     machine precision rather than to the LP tolerance (the vertex is determined by S).
+
+    **Example:**
+
+    >>> import numpy as np
+    >>> from kernelrich.bias import min_l1
+    >>> min_l1(np.array([[1.0, 2.0]]), np.array([2.0])).round(6)
+    array([0., 1.])
     """
     X, y = _validate.design(X, y)
     _validate.bounded("X", X)
