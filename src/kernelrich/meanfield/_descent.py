@@ -72,6 +72,16 @@ def particle_descent(
 
     **Returns:** a `ParticlePath` with `num_steps / record_every + 1` records and J_m after
     every step in `curve`.
+
+    **Example:**
+
+    >>> import jax
+    >>> from kernelrich.meanfield import init_sphere, particle_descent, teacher_student
+    >>> model, teacher = teacher_student(jax.random.key(0), d=2, m0=2, n=10)
+    >>> init = init_sphere(jax.random.key(1), m=20, p=2, radius=0.1)
+    >>> path = particle_descent(model, init, step=0.5, num_steps=200, record_every=100)
+    >>> path.times, path.loss.round(6)
+    (array([  0.,  50., 100.]), array([0.04029 , 0.006774, 0.0011  ]))
     """
     init = check_particles("init", init)
     step = _validate.positive("step", step)
