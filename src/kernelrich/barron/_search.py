@@ -142,14 +142,14 @@ def search_unit(
     >>> import jax.numpy as jnp
     >>> import numpy as np
     >>> from kernelrich.barron import initial_units, search_unit, uniform_ball
-    >>> X = uniform_ball(32, 2, seed=0)
+    >>> X = uniform_ball(64, 8, seed=0)
     >>> h = jnp.tanh(3 * X[:, 0])
-    >>> w, u = jnp.full(32, 1 / 32), jnp.zeros(32)
+    >>> w, u = jnp.full(64, 1 / 64), jnp.zeros(64)
     >>> theta0 = initial_units(np.random.default_rng(0), X, restarts=8)
-    >>> best = search_unit(theta0, X, w, h, u, bound=4.0, alpha_fixed=-1.0, steps=100,
+    >>> best = search_unit(theta0, X, w, h, u, bound=4.0, alpha_fixed=-1.0, steps=50,
     ...                    learning_rate=0.1)
     >>> best.values.shape, round(float(best.value), 4), round(float(w @ h**2), 4)
-    ((8,), 0.3166, 0.7178)
+    ((8,), 0.1398, 0.3411)
     """
     theta0 = _validate.finite_array("theta0", theta0, ndim=2)
     X = _validate.finite_array("X", X, ndim=2)

@@ -77,11 +77,11 @@ def particle_descent(
 
     >>> import jax
     >>> from kernelrich.meanfield import init_sphere, particle_descent, teacher_student
-    >>> model, teacher = teacher_student(jax.random.key(0), d=2, m0=2, n=10)
-    >>> init = init_sphere(jax.random.key(1), m=20, p=2, radius=0.1)
-    >>> path = particle_descent(model, init, step=0.5, num_steps=200, record_every=100)
+    >>> model, teacher = teacher_student(jax.random.key(0), d=2, m0=2, n=10, activation="sigmoid")
+    >>> init = init_sphere(jax.random.key(1), m=10, p=2, radius=0.1)
+    >>> path = particle_descent(model, init, step=0.5, num_steps=40, record_every=20)
     >>> path.times, path.loss.round(6)
-    (array([  0.,  50., 100.]), array([0.04029 , 0.006774, 0.0011  ]))
+    (array([ 0., 10., 20.]), array([0.008239, 0.007556, 0.007482]))
     """
     init = check_particles("init", init)
     step = _validate.positive("step", step)

@@ -68,9 +68,10 @@ def init_sphere(key: jax.Array, m: int, p: int, radius: float = 1.0) -> Particle
     >>> import jax
     >>> import jax.numpy as jnp
     >>> from kernelrich.meanfield import init_sphere
-    >>> particles = init_sphere(jax.random.key(0), m=3, p=2, radius=2.0)
-    >>> jnp.hypot(particles.w, jnp.linalg.norm(particles.theta, axis=1)).round(6)
-    Array([2., 2., 2.], dtype=float64)
+    >>> particles = init_sphere(jax.random.key(1), m=10, p=2, radius=0.1)
+    >>> norms = jnp.hypot(particles.w, jnp.linalg.norm(particles.theta, axis=1))
+    >>> particles.theta.shape, bool(jnp.allclose(norms, 0.1))
+    ((10, 2), True)
     """
     m = _validate.integer("m", m, minimum=1)
     p = _validate.integer("p", p, minimum=1)

@@ -52,9 +52,9 @@ def teacher_student(
     >>> import jax
     >>> import jax.numpy as jnp
     >>> from kernelrich.meanfield import predict, teacher_student
-    >>> model, teacher = teacher_student(jax.random.key(0), d=3, m0=2, n=5)
+    >>> model, teacher = teacher_student(jax.random.key(0), d=2, m0=2, n=10, activation="sigmoid")
     >>> model.X.shape, teacher.m
-    ((5, 3), 2)
+    ((10, 2), 2)
     >>> bool(jnp.allclose(predict(model, teacher), model.y))
     True
     """
