@@ -3,7 +3,9 @@
 Every public function of the listed modules (`__all__` where a module defines it, else its
 names without a leading underscore, restricted to functions defined inside kernelrich) has an
 `**Example:**` whose `>>>` lines are run here, one test per function; a second test fails
-when a public function has no example, so a new one cannot land without it.
+when a public function has no example, so a new one cannot land without it. The examples sit
+in a ```` ```pycon ```` fence (closed after a blank line, which ends doctest's expected
+output), so that the API pages show them as code rather than as Markdown quotes.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def _doctests(qualname: str, function) -> list[doctest.DocTest]:
     return [test for test in finder.find(function, qualname, globs={}) if test.examples]
 
 
-def test_modules_listed_once():
+def test_module_and_exemption_lists_are_consistent():
     assert not set(MODULES) & set(NOT_YET_COVERED)
     assert FUNCTIONS, "no public functions found"
     stale = sorted(set(EXEMPT) - {qualname for qualname, _ in FUNCTIONS})
@@ -81,7 +83,7 @@ def test_modules_listed_once():
 def test_example_runs(qualname, function):
     tests = _doctests(qualname, function)
     if not tests:
-        pytest.skip(EXEMPT.get(qualname, "no example (test_every_public_function_has_one)"))
+        pytest.skip(EXEMPT.get(qualname, "no example: test_every_public_function_has_an_example"))
     report = io.StringIO()
     runner = doctest.DocTestRunner(optionflags=OPTIONFLAGS)
     state = np.get_printoptions()
@@ -103,3 +105,10 @@ def test_every_public_function_has_an_example():
     needless = [qualname for qualname, function in FUNCTIONS
                 if qualname in EXEMPT and _doctests(qualname, function)]
     assert not needless, f"EXEMPT names functions that now have an example: {needless}"
+
+
+def test_examples_are_fenced_as_code():
+    unfenced = [qualname for qualname, function in FUNCTIONS
+                if _doctests(qualname, function)
+                and "```pycon" not in function.__doc__.split(">>>", 1)[0]]
+    assert not unfenced, f"examples outside a ```pycon fence (shown as quotes): {unfenced}"

@@ -42,12 +42,15 @@ def enable_compilation_cache(path: str | Path | None = None) -> Path | None:
 
     **Example:**
 
+    ```pycon
     >>> import os
     >>> from unittest import mock
     >>> from kernelrich import enable_compilation_cache
     >>> with mock.patch.dict(os.environ, {"KERNELRICH_CACHE_DIR": "off"}):
     ...     print(enable_compilation_cache())
     None
+
+    ```
     """
     import jax
 

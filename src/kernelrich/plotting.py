@@ -77,6 +77,7 @@ def paper_style() -> Iterator[None]:
 
     **Example:**
 
+    ```pycon
     >>> import matplotlib.pyplot as plt
     >>> from kernelrich.plotting import COLUMN_WIDTH, paper_style
     >>> with paper_style():
@@ -85,6 +86,8 @@ def paper_style() -> Iterator[None]:
     >>> font_size, bool(fig.get_figwidth() == COLUMN_WIDTH)
     (9.0, True)
     >>> plt.close(fig)
+
+    ```
     """
     with matplotlib.rc_context(_RC):
         yield
@@ -106,6 +109,7 @@ def save_figure(fig: matplotlib.figure.Figure, out_dir: Path, name: str, caption
 
     **Example:**
 
+    ```pycon
     >>> import tempfile
     >>> import matplotlib.pyplot as plt
     >>> from kernelrich.plotting import save_figure
@@ -116,6 +120,8 @@ def save_figure(fig: matplotlib.figure.Figure, out_dir: Path, name: str, caption
     ...     written = figure.png.exists() and figure.pdf.exists()
     >>> figure.png.name, figure.pdf.name, figure.caption, written
     ('line.png', 'line.pdf', 'A straight line (demo).', True)
+
+    ```
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -24,9 +24,12 @@ def graded_indices(d: int, count: int) -> np.ndarray:
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.barron import graded_indices
     >>> graded_indices(2, 6).tolist()
     [[0, 0], [1, 0], [0, 1], [2, 0], [1, 1], [0, 2]]
+
+    ```
     """
     d = _validate.integer("d", d, minimum=1)
     count = _validate.integer("count", count, minimum=1)
@@ -56,12 +59,15 @@ def legendre_features(X: np.ndarray, indices: np.ndarray, radius: float) -> np.n
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import legendre_features
     >>> legendre_features(np.array([[0.5]]), np.array([[0], [1], [2]]), radius=1.0).round(6)
     array([[ 1.      ,  0.866025, -0.279508]])
     >>> np.round([np.sqrt(3) * 0.5, np.sqrt(5) * (3 * 0.5**2 - 1) / 2], 6)
     array([ 0.866025, -0.279508])
+
+    ```
     """
     X = _validate.finite_array("X", X, ndim=2)
     radius = _validate.positive("radius", radius)
@@ -107,12 +113,15 @@ def fixed_basis_approximation(f: Callable, X, n_values, *, weights=None,
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import fixed_basis_approximation, uniform_cube
     >>> X = uniform_cube(200, 2, seed=0)
     >>> result = fixed_basis_approximation(lambda x: x[:, 0] ** 2, X, [1, 3], radius=1.0)
     >>> result.n, result.errors.round(6), result.max_degree
     (array([1, 3]), array([0.092492, 0.      ]), array([1, 2]))
+
+    ```
     """
     X = _validate.bounded("X", samples(X))
     y, _ = evaluate(f, X)
@@ -156,6 +165,7 @@ def projection_errors(values, X, n_values, *, weights=None, radius: float | None
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import projection_errors, uniform_cube
     >>> X = uniform_cube(200, 2, seed=0)
@@ -164,6 +174,8 @@ def projection_errors(values, X, n_values, *, weights=None, radius: float | None
     >>> errors.round(6), degree
     (array([[0.      , 0.116764],
            [0.      , 0.      ]]), array([1, 2]))
+
+    ```
     """
     X = _validate.bounded("X", samples(X))
     values = _validate.finite_array("values", values, ndim=2)

@@ -67,6 +67,7 @@ def penalized_estimator(X, y, n_max: int, C: float, *, penalty: float, weights=N
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import penalized_estimator, uniform_ball
     >>> X = uniform_ball(64, 2, seed=0)
@@ -74,6 +75,8 @@ def penalized_estimator(X, y, n_max: int, C: float, *, penalty: float, weights=N
     >>> estimate = penalized_estimator(X, y, n_max=3, C=2.0, penalty=0.1, restarts=8, steps=50)
     >>> estimate.n_hat, estimate.criterion.round(4)
     (3, array([0.3329, 0.0576, 0.053 ]))
+
+    ```
     """
     X = samples(X)
     y = _validate.finite_array("y", y, ndim=1)
@@ -96,9 +99,12 @@ def predicted_size(c_f: float, N: int, d: int) -> float:
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.barron import predicted_size
     >>> round(predicted_size(2.0, N=100, d=1), 6)
     9.319812
+
+    ```
     """
     c_f = _validate.positive("c_f", c_f)
     N = _validate.integer("N", N, minimum=2)
@@ -112,10 +118,13 @@ def estimation_term(N, d: int) -> np.ndarray:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import estimation_term
     >>> estimation_term(np.array([100, 10000]), d=2).round(6)
     array([0.092103, 0.001842])
+
+    ```
     """
     N = _validate.finite_array("N", N)
     if (N < 2).any():
@@ -130,10 +139,13 @@ def predicted_rate(N, d: int) -> np.ndarray:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import predicted_rate
     >>> predicted_rate(np.array([100, 10000]), d=2).round(6)
     array([0.303485, 0.042919])
+
+    ```
     """
     return np.sqrt(estimation_term(N, d))
 
@@ -148,12 +160,15 @@ def risk_bound(c_f: float, N, d: int) -> np.ndarray:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import predicted_rate, risk_bound
     >>> risk_bound(1.5, np.array([100, 10000]), d=2).round(6)
     array([0.910456, 0.128758])
     >>> (2 * 1.5 * predicted_rate(np.array([100, 10000]), d=2)).round(6)
     array([0.910456, 0.128758])
+
+    ```
     """
     c_f = _validate.positive("c_f", c_f)
     return 2 * c_f * predicted_rate(N, d)
@@ -183,12 +198,15 @@ def fit_rate(x, risk, *, level: float = 0.95) -> RateFit:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import fit_rate
     >>> x = np.array([0.1, 0.01, 0.001, 0.0001])
     >>> fit = fit_rate(x, 3 * x**0.5 * np.array([1.1, 0.9, 1.05, 0.95]))
     >>> round(fit.slope, 3), round(fit.low, 3), round(fit.high, 3)
     (0.512, 0.427, 0.598)
+
+    ```
     """
     x = _validate.finite_array("x", x, ndim=1)
     risk = _validate.finite_array("risk", risk, ndim=1)

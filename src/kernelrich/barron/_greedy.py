@@ -111,10 +111,13 @@ def greedy_step_bounds(errors, initial_error: float, C: float,
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import greedy_step_bounds
     >>> greedy_step_bounds(np.array([0.5, 0.2]), initial_error=1.0, C=1.0).round(6)
     array([0.75    , 0.428571])
+
+    ```
     """
     errors = np.asarray(errors, dtype=float)
     if schedule not in SCHEDULES:
@@ -137,12 +140,15 @@ def greedy_bound(n, initial_error: float, C: float) -> np.ndarray:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import greedy_bound
     >>> greedy_bound(np.array([1, 2, 4]), initial_error=1.0, C=1.0).round(6)
     array([0.75    , 0.6     , 0.428571])
     >>> (4.0 / np.array([1, 2, 4])).round(6)
     array([4., 2., 1.])
+
+    ```
     """
     n = np.asarray(n, dtype=float)
     e0 = float(initial_error)
@@ -159,6 +165,7 @@ def greedy_fit(X, y, c0: float, n: int, C: float, *, radius: float | None = None
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import greedy_fit, uniform_ball
     >>> X = uniform_ball(64, 2, seed=0)
@@ -166,6 +173,8 @@ def greedy_fit(X, y, c0: float, n: int, C: float, *, radius: float | None = None
     >>> result = greedy_fit(X, y, c0=0.0, n=2, C=2.0, restarts=8, steps=50)
     >>> round(result.initial_error, 6), result.errors.round(4), result.coef_l1.round(4)
     (0.613947, array([0.3128, 0.0514]), array([1.1469, 1.8429]))
+
+    ```
     """
     X = samples(X)
     y = _validate.bounded("y", _validate.finite_array("y", y, ndim=1))
@@ -283,6 +292,7 @@ def greedy_approximation(f: Callable | Target, X, n: int, *, C: float | None = N
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import GaussianBump, greedy_approximation, uniform_ball
     >>> X = uniform_ball(64, 2, seed=0)
@@ -291,6 +301,8 @@ def greedy_approximation(f: Callable | Target, X, n: int, *, C: float | None = N
     (1.250125, array([0.0125, 0.0107, 0.008 ]))
     >>> bool(np.all(result.errors <= result.step_bounds))
     True
+
+    ```
     """
     X = samples(X)
     values, f0 = evaluate(f, X)

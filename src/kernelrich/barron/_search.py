@@ -139,6 +139,7 @@ def search_unit(
 
     **Example:**
 
+    ```pycon
     >>> import jax.numpy as jnp
     >>> import numpy as np
     >>> from kernelrich.barron import initial_units, search_unit, uniform_ball
@@ -150,6 +151,8 @@ def search_unit(
     ...                    learning_rate=0.1)
     >>> best.values.shape, round(float(best.value), 4), round(float(w @ h**2), 4)
     ((8,), 0.1398, 0.3411)
+
+    ```
     """
     theta0 = _validate.finite_array("theta0", theta0, ndim=2)
     X = _validate.finite_array("X", X, ndim=2)
@@ -233,12 +236,15 @@ def initial_units(rng: np.random.Generator, X: Float[np.ndarray, "N d"], restart
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import initial_units, uniform_ball
     >>> X = uniform_ball(20, 2, seed=0)
     >>> theta = initial_units(np.random.default_rng(0), X, restarts=4)
     >>> theta.shape, bool(np.all(np.linalg.norm(theta[:, :2], axis=1) >= 1.0))
     ((4, 3), True)
+
+    ```
     """
     X = _validate.finite_array("X", X, ndim=2)
     restarts = _validate.integer("restarts", restarts, minimum=1)

@@ -34,9 +34,12 @@ def lattice_frequencies(d: int, max_norm2: int) -> np.ndarray:
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.barron import lattice_frequencies
     >>> lattice_frequencies(2, max_norm2=2).tolist()
     [[0, 1], [1, 0], [1, -1], [1, 1]]
+
+    ```
     """
     d = _validate.integer("d", d, minimum=1)
     max_norm2 = _validate.integer("max_norm2", max_norm2, minimum=1)
@@ -77,10 +80,13 @@ def fourier_ridges(frequencies, C: float) -> list[Ridge]:
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.barron import barron_constant, fourier_ridges, lattice_frequencies
     >>> ridges = fourier_ridges(lattice_frequencies(2, max_norm2=1), C=1.0)
     >>> len(ridges), [round(barron_constant(ridge), 6) for ridge in ridges]
     (4, [1.0, 1.0, 1.0, 1.0])
+
+    ```
     """
     k = np.asarray(frequencies)
     if k.ndim != 2 or k.dtype.kind not in "iu" or (k == 0).all(axis=1).any():
@@ -112,11 +118,14 @@ def width_lower_bound(values, dims, *, weights=None, families=None) -> np.ndarra
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.barron import width_lower_bound
     >>> values = np.eye(4)
     >>> width_lower_bound(values, [1, 2, 4]).round(6)
     array([0.1875, 0.125 , 0.    ])
+
+    ```
     """
     values = _validate.finite_array("values", values, ndim=2)
     N, K = values.shape

@@ -23,6 +23,7 @@ def R(beta: Float[np.ndarray, " d"], alpha: float, w0: Float[np.ndarray, " d"] |
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.bias import R
     >>> beta = np.array([1.0, -0.5, 0.0])
@@ -30,6 +31,8 @@ def R(beta: Float[np.ndarray, " d"], alpha: float, w0: Float[np.ndarray, " d"] |
     0.149134
     >>> round(R(beta, alpha=1e-6), 6)
     1.499997
+
+    ```
     """
     beta = _validate.finite_array("beta", beta, ndim=1)
     alpha = _validate.positive("alpha", alpha)

@@ -18,12 +18,15 @@ def q(z: Float[np.ndarray, "..."]) -> Float[np.ndarray, "..."]:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.bias import q
     >>> np.round(q(np.array([0.0, 2.0, -2.0])), 6)
     array([0.     , 0.93432, 0.93432])
     >>> bool(np.isclose(q(2.0), 2 - np.sqrt(8) + 2 * np.arcsinh(1)))
     True
+
+    ```
     """
     z = _validate.finite_values("z", z)
     return z * np.arcsinh(z / 2) - z * (z / (np.hypot(z, 2.0) + 2.0))
@@ -48,6 +51,7 @@ def Q(beta: Float[np.ndarray, " d"], alpha: float, w0: Float[np.ndarray, " d"] |
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.bias import Q, q
     >>> beta = np.array([1.0, -0.5, 0.0])
@@ -57,6 +61,8 @@ def Q(beta: Float[np.ndarray, " d"], alpha: float, w0: Float[np.ndarray, " d"] |
     True
     >>> round(Q(beta, 1e3) * 4 * 1e3**2, 6)
     1.25
+
+    ```
     """
     beta, log_a, _ = _scales(beta, alpha, w0, 2)
     t, _ = _links.dual_of_beta(beta, log_a, 2)  # arcsinh(beta / 2c), in logs
@@ -73,10 +79,13 @@ def q_D(u: Float[np.ndarray, "..."], depth: int) -> Float[np.ndarray, "..."]:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.bias import q_D
     >>> np.round(q_D(np.array([0.0, 0.5, -0.5]), depth=3), 6)
     array([0.      , 0.020601, 0.020601])
+
+    ```
     """
     depth = _validate.integer("depth", depth, minimum=3)
     u = _validate.finite_values("u", u)
@@ -95,6 +104,7 @@ def Q_D(beta: Float[np.ndarray, " d"], alpha: float, depth: int,
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.bias import Q, Q_D
     >>> beta = np.array([1.0, -0.5, 0.0])
@@ -102,6 +112,8 @@ def Q_D(beta: Float[np.ndarray, " d"], alpha: float, depth: int,
     0.467023
     >>> bool(np.isclose(Q_D(beta, 0.5, depth=2), Q(beta, 0.5)))
     True
+
+    ```
     """
     depth = _validate.integer("depth", depth, minimum=2)
     if depth == 2:

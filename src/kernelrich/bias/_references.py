@@ -16,10 +16,13 @@ def min_l2(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"]) -> Float[np.
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.bias import min_l2
     >>> min_l2(np.array([[1.0, 2.0]]), np.array([2.0])).round(6)
     array([0.4, 0.8])
+
+    ```
     """
     X, y = _validate.design(X, y)
     return _validate.feasible(X, y)
@@ -34,10 +37,13 @@ def min_l1(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"]) -> Float[np.
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.bias import min_l1
     >>> min_l1(np.array([[1.0, 2.0]]), np.array([2.0])).round(6)
     array([0., 1.])
+
+    ```
     """
     X, y = _validate.design(X, y)
     _validate.bounded("X", X)

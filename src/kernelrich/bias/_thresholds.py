@@ -28,6 +28,7 @@ def rich_alpha_threshold(eps: float, X: Float[np.ndarray, "N d"], y: Float[np.nd
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.bias import rich_alpha_threshold
     >>> X, y = np.array([[1.0, 2.0]]), np.array([2.0])
@@ -35,6 +36,8 @@ def rich_alpha_threshold(eps: float, X: Float[np.ndarray, "N d"], y: Float[np.nd
     -4.0
     >>> round(rich_alpha_threshold(0.5, X, y), 6)
     0.018316
+
+    ```
     """
     X, y = _validate.design(X, y)
     eps = _eps(eps, X.shape[1])
@@ -51,6 +54,7 @@ def kernel_alpha_threshold(eps: float, X: Float[np.ndarray, "N d"],
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.bias import kernel_alpha_threshold
     >>> X, y = np.array([[1.0, 2.0]]), np.array([2.0])
@@ -58,6 +62,8 @@ def kernel_alpha_threshold(eps: float, X: Float[np.ndarray, "N d"],
     3.662842
     >>> bool(np.isclose(kernel_alpha_threshold(0.5, X, y), np.sqrt(2 * 1.5 * 5 * np.sqrt(0.8))))
     True
+
+    ```
     """
     X, y = _validate.design(X, y)
     eps = _eps(eps, X.shape[1])

@@ -172,6 +172,7 @@ def run_checks(checks: list[Check], *, progress: bool = True) -> list[CheckResul
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.experiments import Check, CheckResult, Counterexample, run_checks, setting
     >>> def measure():
@@ -187,6 +188,8 @@ def run_checks(checks: list[Check], *, progress: bool = True) -> list[CheckResul
     (True, 0.0)
     >>> [(c.what, round(c.error, 6), c.failed) for c in result.counterexamples]
     [('slope 2.1', 0.1, True)]
+
+    ```
     """
     results = []
     with progress_bar("checks", len(checks), progress) as advance:
@@ -251,11 +254,14 @@ def worst(errors: Mapping[str, float]) -> tuple[float, list[str]]:
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.experiments import worst
     >>> worst({"seed 0": 1e-9, "seed 1": 3e-9})
     (3e-09, [])
     >>> worst({"seed 0": 1e-9, "seed 1": float("nan")})
     (nan, ['seed 1: error is nan'])
+
+    ```
     """
     values = np.array([float(v) for v in errors.values()], dtype=float)
     bad = [f"{name}: error is {float(v)}" for name, v in errors.items()
@@ -271,12 +277,15 @@ def nan_at(key: str, index: int | tuple[int, ...] = 0) -> Callable[[dict], dict]
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.experiments import nan_at
     >>> nan_at("losses", 1)({"losses": np.array([1.0, 0.5, 0.1])})
     {'losses': array([1. , nan, 0.1])}
     >>> nan_at("error")({"error": 1e-9})
     {'error': nan}
+
+    ```
     """
 
     def corrupt(evidence: dict) -> dict:
@@ -298,11 +307,14 @@ def setting(key: str, value: Any) -> Callable[[dict], dict]:
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.experiments import setting
     >>> setting("status", "optimal_inaccurate")({"status": "optimal", "x": 1.0})
     {'status': 'optimal_inaccurate', 'x': 1.0}
     >>> setting("x", lambda evidence: 2 * evidence["x"])({"status": "optimal", "x": 1.0})
     {'status': 'optimal', 'x': 2.0}
+
+    ```
     """
 
     def corrupt(evidence: dict) -> dict:

@@ -58,10 +58,13 @@ def canonical_json(value: Any) -> str:
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.experiments import canonical_json
     >>> canonical_json({"seed": 0, "alpha": [0.5, "x"]})
     '{"alpha":[0.5,"x"],"seed":0}'
     >>> canonical_json({"b": 1, "a": 2}) == canonical_json({"a": 2, "b": 1})
     True
+
+    ```
     """
     return json.dumps(to_jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=True)

@@ -52,6 +52,7 @@ def compute_point(compute: Callable[[dict], dict], config: dict[str, Any]) -> Ou
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.experiments import compute_point
     >>> outcome = compute_point(lambda config: {"y": 2 * config["x"]}, {"x": 3})
     >>> outcome.ok, outcome.result
@@ -59,6 +60,8 @@ def compute_point(compute: Callable[[dict], dict], config: dict[str, Any]) -> Ou
     >>> failed = compute_point(lambda config: {"y": 1 / config["x"]}, {"x": 0})
     >>> failed.ok, failed.error
     (False, 'ZeroDivisionError: division by zero')
+
+    ```
     """
     start = time.perf_counter()
     try:
@@ -90,6 +93,7 @@ def compute_chunk(
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.experiments import compute_chunk
     >>> def square(config):
     ...     return {"y": config["x"] ** 2}
@@ -98,6 +102,8 @@ def compute_chunk(
     >>> outcomes = compute_chunk(square, square_all, [{"x": 1}, {"x": 2}])
     >>> [(o.result, o.batched) for o in outcomes]
     [({'y': 1}, True), ({'y': 4}, True)]
+
+    ```
     """
     configs = list(configs)
     if batch_compute is not None and len(configs) > 1:

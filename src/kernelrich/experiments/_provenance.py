@@ -27,6 +27,7 @@ def collect_provenance() -> dict[str, Any]:
 
     **Example:**
 
+    ```pycon
     >>> import json
     >>> from kernelrich.experiments import collect_provenance
     >>> env = collect_provenance()
@@ -34,6 +35,8 @@ def collect_provenance() -> dict[str, Any]:
     True
     >>> env["jax_enable_x64"], json.loads(json.dumps(env)) == env
     (True, True)
+
+    ```
     """
     return dict(_environment())
 

@@ -105,6 +105,7 @@ def run_experiment(
 
     **Example:**
 
+    ```pycon
     >>> import tempfile
     >>> from kernelrich.experiments import Experiment, Store, grid, run_experiment
     >>> def compute(config):
@@ -116,6 +117,8 @@ def run_experiment(
     ...     second = run_experiment(line, store=Store(root), progress=False)
     >>> first.computed, second.computed, second.skipped, second.table.column("y")
     (4, 0, 4, [0.0, 1.0, 0.0, 2.0])
+
+    ```
     """
     executor = SerialExecutor() if executor is None else executor
     start = time.perf_counter()

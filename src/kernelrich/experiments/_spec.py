@@ -91,10 +91,13 @@ def grid(**axes: list[Any]) -> list[dict[str, Any]]:
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.experiments import grid
     >>> grid(alpha=[0.1, 1.0], seed=[0, 1])
     [{'alpha': 0.1, 'seed': 0}, {'alpha': 0.1, 'seed': 1},
      {'alpha': 1.0, 'seed': 0}, {'alpha': 1.0, 'seed': 1}]
+
+    ```
     """
     for name, values in axes.items():
         if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):

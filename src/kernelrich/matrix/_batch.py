@@ -43,6 +43,7 @@ def gradient_descent_batch(problem: Sensing | Completion, models: Sequence[Facto
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import completion, deep_factors, gradient_descent_batch
     >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.array([2.0, 1.0, 1.0]))
@@ -51,6 +52,8 @@ def gradient_descent_batch(problem: Sensing | Completion, models: Sequence[Facto
     ...                                  chunk=100)
     >>> [(r.converged, round(float(r.matrix[1, 1]), 4)) for r in results]
     [(True, 0.5), (True, 0.1189)]
+
+    ```
     """
     if len(models) == 0:
         raise ValueError("models must not be empty")

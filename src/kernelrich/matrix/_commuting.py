@@ -52,6 +52,7 @@ def commuting_limit(X: Float[np.ndarray, "m n"], y: Float[np.ndarray, " m"], alp
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import commuting_limit
     >>> X, y = np.array([[1.0, 2.0]]), np.array([2.0])
@@ -60,6 +61,8 @@ def commuting_limit(X: Float[np.ndarray, "m n"], y: Float[np.ndarray, " m"], alp
     >>> beta = commuting_limit(X, y, alpha=10.0)
     >>> beta.round(4), bool(np.isclose(X @ beta, y).all())
     (array([1.9258, 0.0371]), True)
+
+    ```
     """
     X, y = _validate.design(X, y)
     log_a2 = 2 * np.log(_validate.positive("alpha", alpha))

@@ -57,12 +57,15 @@ def training_loss(model: Factorisation, problem: Sensing | Completion, scale: fl
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import completion, symmetric_factor, training_loss
     >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.ones(3))
     >>> model = symmetric_factor(0, n=2, d=2, scale=1.0, init="balanced")
     >>> round(float(training_loss(model, problem, scale=1.0)), 6)
     2.0
+
+    ```
     """
     if _checks.traced(model, problem, scale):
         return _loss(model, problem, scale)
@@ -142,6 +145,7 @@ def gradient_descent(problem: Sensing | Completion, model: Factorisation, *, ste
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import completion, deep_factors, gradient_descent
     >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.array([2.0, 1.0, 1.0]))
@@ -150,6 +154,8 @@ def gradient_descent(problem: Sensing | Completion, model: Factorisation, *, ste
     >>> result.converged, result.matrix.round(4)
     (True, array([[2. , 1. ],
            [1. , 0.5]]))
+
+    ```
     """
     problem, model, step, steps, stop_loss, chunk, top, decay, eps = _options(
         problem, model, step, steps, loss, stop_loss, chunk, top, optimizer, decay, eps)

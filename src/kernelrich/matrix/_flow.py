@@ -108,6 +108,7 @@ def gradient_flow(problem: Sensing | Completion, model: Factorisation,
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import completion, deep_factors, gradient_flow
     >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.array([2.0, 1.0, 1.0]))
@@ -116,6 +117,8 @@ def gradient_flow(problem: Sensing | Completion, model: Factorisation,
     >>> path.times, bool(path.losses[-1] < 1e-12), path.matrices[-1].round(4)
     (array([ 10., 100.]), True, array([[2. , 1. ],
            [1. , 0.5]]))
+
+    ```
     """
     problem = _checks.problem(problem)
     model = _checks.model(model, problem.shape)

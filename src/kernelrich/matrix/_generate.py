@@ -27,11 +27,14 @@ def low_rank_truth(seed: int, n: int, rank: int, *, m: int | None = None,
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import low_rank_truth
     >>> W = low_rank_truth(0, 4, 1)
     >>> W.shape, int(np.linalg.matrix_rank(W)), round(float(np.sum(W**2)), 6)
     ((4, 4), 1, 16.0)
+
+    ```
     """
     n = _validate.integer("n", n, minimum=1)
     m = n if m is None else _validate.integer("m", m, minimum=1)
@@ -55,6 +58,7 @@ def gaussian_sensing(seed: int, truth: Float[np.ndarray, "n1 n2"], m: int, *,
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import gaussian_sensing, low_rank_truth
     >>> truth = low_rank_truth(0, 3, 1)
@@ -63,6 +67,8 @@ def gaussian_sensing(seed: int, truth: Float[np.ndarray, "n1 n2"], m: int, *,
     ((5, 3, 3), (3, 3))
     >>> bool(np.allclose(problem.measure(truth), problem.y))
     True
+
+    ```
     """
     truth = _validate.finite_array("truth", truth, ndim=2)
     m = _validate.integer("m", m, minimum=1)
@@ -82,6 +88,7 @@ def random_completion(seed: int, truth: Float[np.ndarray, "n1 n2"], m: int) -> C
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import random_completion
     >>> truth = np.arange(6.0).reshape(2, 3)
@@ -90,6 +97,8 @@ def random_completion(seed: int, truth: Float[np.ndarray, "n1 n2"], m: int) -> C
     (4, (2, 3))
     >>> bool(np.all(problem.y == truth[problem.rows, problem.cols]))
     True
+
+    ```
     """
     truth = _validate.finite_array("truth", truth, ndim=2)
     m = _validate.integer("m", m, minimum=1)
@@ -109,6 +118,7 @@ def diagonal_sensing(X: Float[np.ndarray, "m n"], y: Float[np.ndarray, " m"],
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import diagonal_sensing
     >>> problem = diagonal_sensing(np.array([[1.0, 2.0]]), np.array([2.0]))
@@ -117,6 +127,8 @@ def diagonal_sensing(X: Float[np.ndarray, "m n"], y: Float[np.ndarray, " m"],
            [0., 2.]])
     >>> problem.measure(np.diag([0.0, 1.0]))
     Array([2.], dtype=float64)
+
+    ```
     """
     X, y = _validate.design(X, y)
     A = np.zeros((X.shape[0], X.shape[1], X.shape[1]))

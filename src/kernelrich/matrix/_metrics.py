@@ -15,12 +15,15 @@ def effective_rank(W: Float[np.ndarray, "n1 n2"]) -> float:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import effective_rank
     >>> round(effective_rank(np.diag([2.0, 2.0, 0.0])), 6)
     2.0
     >>> round(effective_rank(np.diag([1.0, 0.1, 0.0])), 6)
     1.356131
+
+    ```
     """
     W = _validate.finite_array("W", W, ndim=2)
     s = np.linalg.svd(W, compute_uv=False)
@@ -38,10 +41,13 @@ def reconstruction_error(W: Float[np.ndarray, "n1 n2"], truth: Float[np.ndarray,
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import reconstruction_error
     >>> round(reconstruction_error(np.zeros((2, 2)), np.array([[1.0, 0.0], [0.0, 1.0]])), 6)
     0.5
+
+    ```
     """
     W, truth = _pair(W, truth)
     with np.errstate(over="ignore"):
@@ -56,10 +62,13 @@ def relative_error(W: Float[np.ndarray, "n1 n2"], truth: Float[np.ndarray, "n1 n
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import relative_error
     >>> round(relative_error(np.array([[1.0, 0.0], [0.0, 0.0]]), np.eye(2)), 6)
     0.707107
+
+    ```
     """
     W, truth = _pair(W, truth)
     # both scaled by their largest entry, so that the norms neither overflow nor underflow
@@ -79,10 +88,13 @@ def nuclear_norm(W: Float[np.ndarray, "n1 n2"]) -> float:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import nuclear_norm
     >>> round(nuclear_norm(np.array([[3.0, 0.0], [0.0, -4.0]])), 6)
     7.0
+
+    ```
     """
     return float(np.linalg.svd(_validate.finite_array("W", W, ndim=2), compute_uv=False).sum())
 

@@ -54,6 +54,7 @@ def symmetric_factor(seed: int, n: int, d: int, scale: float, init: str = "gauss
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.matrix import symmetric_factor
     >>> model = symmetric_factor(0, n=3, d=3, scale=0.1, init="balanced")
     >>> model.depth, model.factors[0].shape
@@ -62,6 +63,8 @@ def symmetric_factor(seed: int, n: int, d: int, scale: float, init: str = "gauss
     Array([[0.01, 0.  , 0.  ],
            [0.  , 0.01, 0.  ],
            [0.  , 0.  , 0.01]], dtype=float64)
+
+    ```
     """
     n, d, scale = _sizes(n, d, scale)
     if init == "balanced":
@@ -88,6 +91,7 @@ def deep_factors(seed: int, n: int, depth: int, scale: float, init: str = "gauss
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.matrix import deep_factors
     >>> model = deep_factors(0, n=2, depth=3, scale=8.0, init="balanced")
     >>> model.depth, model.factors[0].round(6)
@@ -96,6 +100,8 @@ def deep_factors(seed: int, n: int, depth: int, scale: float, init: str = "gauss
     >>> model.matrix().round(6)
     Array([[8., 0.],
            [0., 8.]], dtype=float64)
+
+    ```
     """
     n, _, scale = _sizes(n, n, scale)
     depth = _validate.integer("depth", depth, minimum=1)

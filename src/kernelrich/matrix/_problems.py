@@ -76,6 +76,7 @@ def sensing(A, y, truth=None, *, symmetric: bool = False) -> Sensing:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import sensing
     >>> problem = sensing(np.eye(2)[None], np.array([1.0]), symmetric=True)
@@ -83,6 +84,8 @@ def sensing(A, y, truth=None, *, symmetric: bool = False) -> Sensing:
     (2, 2)
     >>> problem.measure(np.array([[0.5, 3.0], [3.0, 0.5]]))
     Array([1.], dtype=float64)
+
+    ```
     """
     A = _validate.finite_array("A", A, ndim=3)
     y = _validate.finite_array("y", y, ndim=1)
@@ -105,6 +108,7 @@ def completion(rows, cols, shape, y, truth=None) -> Completion:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import completion
     >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.ones(3))
@@ -113,6 +117,8 @@ def completion(rows, cols, shape, y, truth=None) -> Completion:
     >>> problem.adjoint(np.array([1.0, 2.0, 3.0]))
     Array([[1., 2.],
            [3., 0.]], dtype=float64)
+
+    ```
     """
     if np.ndim(shape) != 1 or len(shape) != 2:
         raise ValueError(f"shape must be a pair (n1, n2), got {_validate._show(shape)}")

@@ -28,6 +28,7 @@ def end_to_end_loss(W, problem: Sensing | Completion, scale: float):
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import completion, end_to_end_loss
     >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.ones(3))
@@ -35,6 +36,8 @@ def end_to_end_loss(W, problem: Sensing | Completion, scale: float):
     0.666667
     >>> round(float(end_to_end_loss(np.ones((2, 2)), problem, scale=1 / 3)), 6)
     0.0
+
+    ```
     """
     if not _checks.traced(W, problem, scale):
         problem = _checks.problem(problem)
@@ -63,6 +66,7 @@ def singular_basis_gradient(problem: Sensing | Completion, W: Float[np.ndarray, 
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import completion, singular_basis_gradient
     >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.ones(3))
@@ -72,6 +76,8 @@ def singular_basis_gradient(problem: Sensing | Completion, W: Float[np.ndarray, 
     >>> singular_basis_gradient(problem, np.ones((2, 2))).round(6)
     array([[0., 0.],
            [0., 0.]])
+
+    ```
     """
     problem = _checks.problem(problem)
     W = _checks.matrix("W", W, problem.shape)
@@ -106,11 +112,14 @@ def gradient_alignment(problem: Sensing | Completion, W: Float[np.ndarray, "n1 n
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import completion, gradient_alignment
     >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.ones(3))
     >>> gradient_alignment(problem, np.diag([2.0, 1.0]), loss="sum").round(6)
     array([1., 1., 2., 0.])
+
+    ```
     """
     full = np.abs(singular_basis_gradient(problem, W, loss=loss))
     top = full.max() if full.max() > 0 else 1.0  # the statistics of full / top, rescaled,
@@ -136,11 +145,14 @@ def singular_value_rates(problem: Sensing | Completion, W: Float[np.ndarray, "n1
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.matrix import completion, singular_value_rates
     >>> problem = completion([0, 0, 1], [0, 1, 1], (2, 2), np.ones(3))
     >>> singular_value_rates(problem, np.diag([2.0, 0.5]), depth=3, loss="sum").round(6)
     array([-15.119053,   1.190551])
+
+    ```
     """
     depth = _validate.integer("depth", depth, minimum=1)
     projections = np.diag(singular_basis_gradient(problem, W, loss=loss))

@@ -53,6 +53,7 @@ def deconvolution_minimum(model: SpikeDeconvolution, grid_size: int = 2048,
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.meanfield import SpikeDeconvolution, deconvolution_minimum, observe
     >>> model = SpikeDeconvolution(observe([0.25], [1.0], cutoff=3), cutoff=3, lam=0.01)
     >>> best = deconvolution_minimum(model, grid_size=16)
@@ -60,6 +61,8 @@ def deconvolution_minimum(model: SpikeDeconvolution, grid_size: int = 2048,
     ('optimal', 0.009993)
     >>> float(best.grid[best.masses.argmax()]), round(float(best.masses.max()), 6)
     (0.25, 0.998571)
+
+    ```
     """
     cp = require("cvxpy", "deconvolution_minimum")
 
@@ -92,6 +95,7 @@ def lasso_objective(model: SpikeDeconvolution, grid: Float[np.ndarray, " N"],
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.meanfield import SpikeDeconvolution, lasso_objective, observe
     >>> model = SpikeDeconvolution(observe([0.25], [1.0], cutoff=3), cutoff=3, lam=0.01)
@@ -100,6 +104,8 @@ def lasso_objective(model: SpikeDeconvolution, grid: Float[np.ndarray, " N"],
     0.01
     >>> round(lasso_objective(model, grid, np.zeros(4)), 6)
     3.5
+
+    ```
     """
     Phi = fourier_features(np.asarray(grid, float), model.cutoff, np).T
     r = Phi @ np.asarray(masses, float) - np.asarray(model.observed)

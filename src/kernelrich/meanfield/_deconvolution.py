@@ -24,9 +24,12 @@ def fourier_features(theta: Float[Array, "..."], cutoff: int, xp=jnp) -> Float[A
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.meanfield import fourier_features
     >>> fourier_features(0.25, cutoff=1).round(6)
     Array([1.      , 0.      , 1.414214], dtype=float64)
+
+    ```
     """
     if not isinstance(theta, jax.core.Tracer):  # traced inside jit: checked by the caller
         theta = xp.asarray(_validate.finite_values("theta", theta))
@@ -41,10 +44,13 @@ def dirichlet(t: Float[np.ndarray, "..."], cutoff: int) -> Float[np.ndarray, "..
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.meanfield import dirichlet
     >>> dirichlet(np.array([0.0, 0.5]), cutoff=2).round(6)
     array([5., 1.])
+
+    ```
     """
     k = np.arange(1, cutoff + 1)
     t = _validate.finite_values("t", t)
@@ -115,9 +121,12 @@ def observe(positions, masses, cutoff: int) -> np.ndarray:
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.meanfield import observe
     >>> observe([0.25, 0.5], [1.0, -0.5], cutoff=1).round(6)
     array([0.5     , 0.707107, 1.414214])
+
+    ```
     """
     positions = _validate.finite_array("positions", positions, ndim=1)
     masses = _validate.finite_array("masses", masses, ndim=1)
@@ -142,12 +151,15 @@ def spike_train(key: jax.Array, count: int, min_separation: float
 
     **Example:**
 
+    ```pycon
     >>> import jax
     >>> import numpy as np
     >>> from kernelrich.meanfield import spike_train
     >>> positions, masses = spike_train(jax.random.key(0), count=3, min_separation=0.1)
     >>> positions.shape, round(float(np.abs(masses).sum()), 6)
     ((3,), 1.0)
+
+    ```
     """
     count = _validate.integer("count", count, minimum=1)
     min_separation = _validate.positive("min_separation", min_separation)

@@ -75,6 +75,7 @@ def particle_descent(
 
     **Example:**
 
+    ```pycon
     >>> import jax
     >>> from kernelrich.meanfield import init_sphere, particle_descent, teacher_student
     >>> model, teacher = teacher_student(jax.random.key(0), d=2, m0=2, n=10, activation="sigmoid")
@@ -82,6 +83,8 @@ def particle_descent(
     >>> path = particle_descent(model, init, step=0.5, num_steps=40, record_every=20)
     >>> path.times, path.loss.round(6)
     (array([ 0., 10., 20.]), array([0.008239, 0.007556, 0.007482]))
+
+    ```
     """
     init = check_particles("init", init)
     step = _validate.positive("step", step)

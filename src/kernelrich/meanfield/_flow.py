@@ -82,6 +82,7 @@ def particle_flow(
 
     **Example:**
 
+    ```pycon
     >>> import jax
     >>> import numpy as np
     >>> from kernelrich.meanfield import init_sphere, particle_flow, teacher_student
@@ -90,6 +91,8 @@ def particle_flow(
     >>> path = particle_flow(model, init, times=np.array([0.0, 10.0, 20.0]))
     >>> path.ok, path.loss.round(6)
     (True, array([0.008239, 0.007557, 0.007482]))
+
+    ```
     """
     init = check_particles("init", init)
     times = _check_times(times)

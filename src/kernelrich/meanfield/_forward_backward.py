@@ -78,6 +78,7 @@ def particle_forward_backward(
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.meanfield import (SpikeDeconvolution, init_torus, observe,
     ...                                   particle_forward_backward)
     >>> y = observe([0.25], [1.0], cutoff=3)
@@ -86,6 +87,8 @@ def particle_forward_backward(
     ...                                  num_steps=400, record_every=200, position_rate=0.01)
     >>> path.loss.round(6)
     array([3.5     , 0.247658, 0.019759])
+
+    ```
     """
     lam = getattr(model, "total_variation_weight", None)
     if lam is None:

@@ -39,11 +39,14 @@ def init_gaussian(key: jax.Array, m: int, p: int, std: float = 1.0) -> Particles
 
     **Example:**
 
+    ```pycon
     >>> import jax
     >>> from kernelrich.meanfield import init_gaussian
     >>> particles = init_gaussian(jax.random.key(0), m=4, p=2, std=0.1)
     >>> particles.m, particles.w.shape, particles.theta.shape
     (4, (4,), (4, 2))
+
+    ```
     """
     m = _validate.integer("m", m, minimum=1)
     p = _validate.integer("p", p, minimum=1)
@@ -65,6 +68,7 @@ def init_sphere(key: jax.Array, m: int, p: int, radius: float = 1.0) -> Particle
 
     **Example:**
 
+    ```pycon
     >>> import jax
     >>> import jax.numpy as jnp
     >>> from kernelrich.meanfield import init_sphere
@@ -72,6 +76,8 @@ def init_sphere(key: jax.Array, m: int, p: int, radius: float = 1.0) -> Particle
     >>> norms = jnp.hypot(particles.w, jnp.linalg.norm(particles.theta, axis=1))
     >>> particles.theta.shape, bool(jnp.allclose(norms, 0.1))
     ((10, 2), True)
+
+    ```
     """
     m = _validate.integer("m", m, minimum=1)
     p = _validate.integer("p", p, minimum=1)
@@ -102,11 +108,14 @@ def init_torus(key: jax.Array | None, m: int, weight: float = 0.5, grid: bool = 
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.meanfield import init_torus
     >>> particles = init_torus(None, m=4, weight=0.5)
     >>> np.asarray(particles.w), np.asarray(particles.theta[:, 0])
     (array([ 0.5, -0.5,  0.5, -0.5]), array([0.  , 0.25, 0.5 , 0.75]))
+
+    ```
     """
     m = _validate.integer("m", m, minimum=1)
     weight = _validate.nonnegative("weight", weight)
@@ -128,6 +137,7 @@ def symmetrize(particles: Particles) -> Particles:
 
     **Example:**
 
+    ```pycon
     >>> import jax
     >>> import jax.numpy as jnp
     >>> from kernelrich.meanfield import TwoLayerNet, init_gaussian, predict, symmetrize
@@ -135,6 +145,8 @@ def symmetrize(particles: Particles) -> Particles:
     >>> particles = symmetrize(init_gaussian(jax.random.key(0), m=3, p=2))
     >>> particles.m, bool(jnp.abs(predict(model, particles)).max() < 1e-15)
     (6, True)
+
+    ```
     """
     return Particles(
         jnp.concatenate([particles.w, -particles.w]),
@@ -160,6 +172,7 @@ def replicate(particles: Particles, copies: int) -> Particles:
 
     **Example:**
 
+    ```pycon
     >>> import jax
     >>> import jax.numpy as jnp
     >>> from kernelrich.meanfield import TwoLayerNet, init_gaussian, predict, replicate
@@ -168,6 +181,8 @@ def replicate(particles: Particles, copies: int) -> Particles:
     >>> copies = replicate(particles, 4)
     >>> copies.m, bool(jnp.allclose(predict(model, copies), predict(model, particles)))
     (12, True)
+
+    ```
     """
     copies = _validate.integer("copies", copies, minimum=1)
     return Particles(jnp.tile(particles.w, copies), jnp.tile(particles.theta, (copies, 1)))

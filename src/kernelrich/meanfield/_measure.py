@@ -35,6 +35,7 @@ def to_measure(
 
     **Example:**
 
+    ```pycon
     >>> import jax.numpy as jnp
     >>> from kernelrich.meanfield import Particles, TwoLayerNet, to_measure
     >>> model = TwoLayerNet([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0])
@@ -42,6 +43,8 @@ def to_measure(
     >>> measure = to_measure(model, particles, project=True)
     >>> measure.atoms, measure.masses
     (array([[1., 0.]]), array([2.5]))
+
+    ```
     """
     particles = check_particles("particles", particles)
     gamma = check_scaling(scaling)

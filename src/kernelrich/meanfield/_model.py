@@ -83,6 +83,7 @@ def predict(model: ParticleModel, particles: Particles, gamma: float = 1.0) -> F
 
     **Example:**
 
+    ```pycon
     >>> import jax.numpy as jnp
     >>> from kernelrich.meanfield import Particles, TwoLayerNet, predict
     >>> model = TwoLayerNet([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0])
@@ -91,6 +92,8 @@ def predict(model: ParticleModel, particles: Particles, gamma: float = 1.0) -> F
     Array([0.5, 1. ], dtype=float64)
     >>> predict(model, particles, gamma=0.5).round(6)
     Array([0.707107, 1.414214], dtype=float64)
+
+    ```
     """
     if _concrete(particles):
         particles = _checked(model, particles)
@@ -118,12 +121,15 @@ def objective(
 
     **Example:**
 
+    ```pycon
     >>> import jax.numpy as jnp
     >>> from kernelrich.meanfield import Particles, TwoLayerNet, objective
     >>> model = TwoLayerNet([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0])
     >>> particles = Particles(jnp.array([1.0, 2.0]), jnp.array([[1.0, 0.0], [0.0, 1.0]]))
     >>> float(objective(model, particles))
     1.0625
+
+    ```
     """
     if _concrete(particles):
         value = _objective(model, _checked(model, particles), gamma, weight_decay)
@@ -160,6 +166,7 @@ def velocity(
 
     **Example:**
 
+    ```pycon
     >>> import jax.numpy as jnp
     >>> from kernelrich.meanfield import Particles, TwoLayerNet, velocity
     >>> model = TwoLayerNet([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0])
@@ -168,6 +175,8 @@ def velocity(
     >>> float(value), v.w, v.theta
     (1.0625, Array([-1.25, -0.75], dtype=float64), Array([[-0.25, -1.  ],
            [-0.5 , -2.  ]], dtype=float64))
+
+    ```
     """
     if _concrete(particles):
         particles = _checked(model, particles)

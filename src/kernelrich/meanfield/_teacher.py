@@ -49,6 +49,7 @@ def teacher_student(
 
     **Example:**
 
+    ```pycon
     >>> import jax
     >>> import jax.numpy as jnp
     >>> from kernelrich.meanfield import predict, teacher_student
@@ -57,6 +58,8 @@ def teacher_student(
     ((10, 2), 2)
     >>> bool(jnp.allclose(predict(model, teacher), model.y))
     True
+
+    ```
     """
     d = _validate.integer("d", d, minimum=1)
     m0 = _validate.integer("m0", m0, minimum=1)

@@ -23,6 +23,7 @@ def gram_eigenvalues(kernel: DotProductKernel, X, *, normalise: bool = False) ->
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.spectrum import dot_product_kernel, gram_eigenvalues, sphere_points
     >>> kernel = dot_product_kernel(lambda t: t**2, 3)
     >>> values = gram_eigenvalues(kernel, sphere_points(200, 3, seed=0))
@@ -30,6 +31,8 @@ def gram_eigenvalues(kernel: DotProductKernel, X, *, normalise: bool = False) ->
     ((200,), 1.0, 6)
     >>> values[:6].round(2)
     array([0.34, 0.16, 0.15, 0.13, 0.12, 0.11])
+
+    ```
     """
     if not isinstance(kernel, DotProductKernel):
         raise ValueError(f"kernel must be a DotProductKernel, got {kernel!r}")
@@ -53,6 +56,7 @@ def population_eigenvalues(spectrum: MercerSpectrum, count: int) -> tuple[np.nda
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.spectrum import mercer_eigenvalues, population_eigenvalues
     >>> spectrum = mercer_eigenvalues(np.exp, 8, dim=3)
@@ -61,6 +65,8 @@ def population_eigenvalues(spectrum: MercerSpectrum, count: int) -> tuple[np.nda
     (array([1.175201, 0.367879, 0.367879, 0.367879, 0.071563]), array([0, 1, 1, 1, 2]))
     >>> spectrum.eigenvalues[:2].round(6)
     array([1.175201, 0.367879])
+
+    ```
     """
     if not isinstance(spectrum, MercerSpectrum):
         raise ValueError(f"spectrum must be a MercerSpectrum, got {spectrum!r}")

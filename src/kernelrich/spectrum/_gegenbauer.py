@@ -46,11 +46,14 @@ def multiplicity(dim: int, max_degree: int) -> np.ndarray:
 
     **Example:**
 
+    ```pycon
     >>> from kernelrich.spectrum import multiplicity
     >>> multiplicity(3, 4)
     array([1., 3., 5., 7., 9.])
     >>> multiplicity(2, 3)
     array([1., 2., 2., 2.])
+
+    ```
     """
     dim, max_degree = dimension(dim), degree("max_degree", max_degree)
     out = np.empty(max_degree + 1)
@@ -70,10 +73,13 @@ def funk_hecke_constant(dim: int) -> float:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.spectrum import funk_hecke_constant
     >>> round(funk_hecke_constant(3), 6), round(funk_hecke_constant(2), 6), round(1 / np.pi, 6)
     (0.5, 0.31831, 0.31831)
+
+    ```
     """
     dim = dimension(dim)
     return math.exp(math.lgamma(dim / 2) - math.lgamma((dim - 1) / 2) - 0.5 * math.log(math.pi))
@@ -98,6 +104,7 @@ def gegenbauer(max_degree: int, dim: int, t) -> np.ndarray:
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.spectrum import gegenbauer
     >>> gegenbauer(2, 3, np.array([0.5, 1.0]))
@@ -106,6 +113,8 @@ def gegenbauer(max_degree: int, dim: int, t) -> np.ndarray:
            [-0.125,  1.   ]])
     >>> gegenbauer(3, 2, 0.5).round(6)
     array([ 1. ,  0.5, -0.5, -1. ])
+
+    ```
     """
     max_degree, dim = degree("max_degree", max_degree), dimension(dim)
     t = _validate.finite_array("t", t) if np.ndim(t) else np.asarray(

@@ -92,6 +92,7 @@ def ntk_kernel(
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.spectrum import ntk_kernel
     >>> kernel = ntk_kernel(3, depth=2, bias_std=0.0)
@@ -99,6 +100,8 @@ def ntk_kernel(
     'NTK, relu, depth 2, beta 0, radius 1'
     >>> kernel(np.array([0.0, 1.0])).round(6)
     array([0.053052, 0.333333])
+
+    ```
     """
     return _network_kernel("NTK", infinite_ntk, dim, depth, activation, bias_std, radius,
                            method, order)
@@ -113,11 +116,14 @@ def nngp_kernel(
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.spectrum import nngp_kernel
     >>> kernel = nngp_kernel(3, depth=2, bias_std=0.0)
     >>> kernel(np.array([0.0, 1.0])).round(6)
     array([0.053052, 0.166667])
+
+    ```
     """
     return _network_kernel("NNGP", infinite_nngp, dim, depth, activation, bias_std, radius,
                            method, order)
@@ -181,6 +187,7 @@ def as_dot_product(
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.spectrum import as_dot_product
     >>> kernel = as_dot_product(lambda A, B: np.exp(A @ B.T), 3, name="exp")
@@ -190,6 +197,8 @@ def as_dot_product(
     Traceback (most recent call last):
     ...
     ValueError: kernel is not a dot-product kernel on the sphere of radius 1 in ...
+
+    ```
     """
     dim = dimension(dim)
     radius = _validate.positive("radius", radius)
@@ -234,6 +243,7 @@ def dot_product_kernel(
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.spectrum import dot_product_kernel
     >>> kernel = dot_product_kernel(lambda t: t**2, 3, name="square")
@@ -242,6 +252,8 @@ def dot_product_kernel(
     >>> kernel.matrix(np.array([[1.0, 0.0, 0.0], [0.6, 0.8, 0.0]])).round(6)
     array([[1.  , 0.36],
            [0.36, 1.  ]])
+
+    ```
     """
     dim = dimension(dim)
     radius = _validate.positive("radius", radius)

@@ -92,6 +92,7 @@ def learning_curve(
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.spectrum import learning_curve
     >>> spectrum = (np.array([0.5, 0.1]), np.array([1, 5]))
@@ -102,6 +103,8 @@ def learning_curve(
     array([[0.4033, 0.1191],
            [0.7965, 0.4391],
            [0.9995, 0.9975]])
+
+    ```
     """
     mu, counts, tail = _spectrum(spectrum, tail_mass)
     power = _power(target_power, mu.size)

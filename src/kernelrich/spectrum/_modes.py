@@ -43,6 +43,7 @@ def fit_mode_errors(
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.spectrum import (dot_product_kernel, fit_mode_errors, harmonic_target,
     ...                                  mercer_eigenvalues, sphere_points)
@@ -54,6 +55,8 @@ def fit_mode_errors(
     >>> errors, tail = fit_mode_errors(spectrum, X, coefficients, target, gram=kernel.matrix(X))
     >>> errors.round(6), tail.round(6)
     (array([[0., 0., 0.]]), array([0.]))
+
+    ```
     """
     if not isinstance(spectrum, MercerSpectrum):
         raise ValueError(f"spectrum must be a MercerSpectrum, got {spectrum!r}")

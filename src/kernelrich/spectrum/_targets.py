@@ -78,6 +78,7 @@ def harmonic_target(
 
     **Example:**
 
+    ```pycon
     >>> import numpy as np
     >>> from kernelrich.spectrum import harmonic_target, sphere_points
     >>> target = harmonic_target(3, {1: 1.0, 2: 0.5}, anchors=20)
@@ -86,6 +87,8 @@ def harmonic_target(
     >>> X = sphere_points(20000, 3, seed=1)
     >>> round(float(np.mean(target(X) ** 2)), 2)
     1.49
+
+    ```
     """
     dim = dimension(dim)
     anchors = _validate.integer("anchors", anchors, minimum=1)
