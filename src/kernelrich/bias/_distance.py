@@ -29,7 +29,7 @@ def R(beta: Float[np.ndarray, " d"], alpha: float, w0: Float[np.ndarray, " d"] |
     >>> beta = np.array([1.0, -0.5, 0.0])
     >>> round(R(beta, alpha=1.0), 6)
     0.149134
-    >>> round(R(beta, alpha=1e-6), 6)
+    >>> round(R(beta, alpha=1e-6), 6)  # alpha -> 0: R -> ||beta||_1 = 1.5
     1.499997
 
     ```

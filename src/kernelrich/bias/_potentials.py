@@ -59,7 +59,7 @@ def Q(beta: Float[np.ndarray, " d"], alpha: float, w0: Float[np.ndarray, " d"] |
     0.307324
     >>> bool(np.isclose(Q(beta, 1.0), q(beta).sum()))
     True
-    >>> round(Q(beta, 1e3) * 4 * 1e3**2, 6)
+    >>> round(Q(beta, 1e3) * 4 * 1e3**2, 6)  # alpha -> inf: Q ~ ||beta||_2^2 / (4 alpha^2)
     1.25
 
     ```

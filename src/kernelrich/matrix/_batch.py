@@ -50,7 +50,7 @@ def gradient_descent_batch(problem: Sensing | Completion, models: Sequence[Facto
     >>> models = [deep_factors(0, n=2, depth=2, scale=scale) for scale in (1e-6, 1.0)]
     >>> results = gradient_descent_batch(problem, models, step=0.2, steps=1000, stop_loss=1e-12,
     ...                                  chunk=100)
-    >>> [(r.converged, round(float(r.matrix[1, 1]), 4)) for r in results]
+    >>> [(r.converged, round(float(r.matrix[1, 1]), 4)) for r in results]  # rank 1: 0.5
     [(True, 0.5), (True, 0.1189)]
 
     ```

@@ -56,7 +56,7 @@ def commuting_limit(X: Float[np.ndarray, "m n"], y: Float[np.ndarray, " m"], alp
     >>> import numpy as np
     >>> from kernelrich.matrix import commuting_limit
     >>> X, y = np.array([[1.0, 2.0]]), np.array([2.0])
-    >>> commuting_limit(X, y, alpha=1e-3).round(4)
+    >>> commuting_limit(X, y, alpha=1e-3).round(4)  # near min_trace_diagonal: [0, 1]
     array([0.001 , 0.9995])
     >>> beta = commuting_limit(X, y, alpha=10.0)
     >>> beta.round(4), bool(np.isclose(X @ beta, y).all())

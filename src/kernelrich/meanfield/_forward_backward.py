@@ -85,7 +85,7 @@ def particle_forward_backward(
     >>> model = SpikeDeconvolution(y, cutoff=3, lam=0.01, lifting="partially 1-homogeneous")
     >>> path = particle_forward_backward(model, init_torus(None, m=16, weight=0.0), step=0.1,
     ...                                  num_steps=400, record_every=200, position_rate=0.01)
-    >>> path.loss.round(6)
+    >>> path.loss.round(6)  # min J on a 16-point grid: 0.009993 (deconvolution_minimum)
     array([3.5     , 0.247658, 0.019759])
 
     ```
