@@ -2,8 +2,9 @@
 
 Every public function of the listed modules (`__all__` where a module defines it, else its
 names without a leading underscore, restricted to functions defined inside kernelrich) has an
-`**Example:**` whose `>>>` lines are run here, one test per function; a second test fails
-when a public function has no example, so a new one cannot land without it. The examples sit
+`**Example:**` whose `>>>` lines are run here, one test per function (and per public class
+that has one); a second test fails when a public function has no example, so a new one cannot
+land without it. The examples sit
 in a ```` ```pycon ```` fence (closed after a blank line, which ends doctest's expected
 output), so that the API pages show them as code rather than as Markdown quotes.
 """
@@ -50,7 +51,9 @@ EXEMPT: dict[str, str] = {
 OPTIONFLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
-def _public_functions(module_name: str) -> list[tuple[str, object]]:
+def _public(module_name: str, kind) -> list[tuple[str, object]]:
+    """The public names of `module_name` that pass `kind` (inspect.isfunction or isclass) and
+    are defined inside it (not re-exported from elsewhere, such as matplotlib's `cycler`)."""
     module = importlib.import_module(module_name)
     names = getattr(module, "__all__", None)
     if names is None:
@@ -59,17 +62,25 @@ def _public_functions(module_name: str) -> list[tuple[str, object]]:
     for name in sorted(names):
         obj = getattr(module, name)
         home = getattr(obj, "__module__", None) or ""
-        if inspect.isfunction(obj) and (home == module_name or home.startswith(module_name + ".")):
+        if kind(obj) and (home == module_name or home.startswith(module_name + ".")):
             found.append((f"{module_name}.{name}", obj))
     return found
 
 
-FUNCTIONS = [item for module_name in MODULES for item in _public_functions(module_name)]
+FUNCTIONS = [item for name in MODULES for item in _public(name, inspect.isfunction)]
+"""Every public function: each must have an example (or an entry in EXEMPT)."""
 
 
-def _doctests(qualname: str, function) -> list[doctest.DocTest]:
+def _doctests(qualname: str, obj) -> list[doctest.DocTest]:
     finder = doctest.DocTestFinder(recurse=False)
-    return [test for test in finder.find(function, qualname, globs={}) if test.examples]
+    return [test for test in finder.find(obj, qualname, globs={}) if test.examples]
+
+
+CLASSES = [(qualname, cls) for name in MODULES for qualname, cls in _public(name, inspect.isclass)
+           if _doctests(qualname, cls)]
+"""The public classes whose docstring has an example (optional for classes)."""
+
+EXAMPLES = FUNCTIONS + CLASSES
 
 
 def test_module_and_exemption_lists_are_consistent():
@@ -79,9 +90,9 @@ def test_module_and_exemption_lists_are_consistent():
     assert not stale, f"EXEMPT names functions that are not public: {stale}"
 
 
-@pytest.mark.parametrize("qualname, function", FUNCTIONS, ids=[q for q, _ in FUNCTIONS])
-def test_example_runs(qualname, function):
-    tests = _doctests(qualname, function)
+@pytest.mark.parametrize("qualname, obj", EXAMPLES, ids=[q for q, _ in EXAMPLES])
+def test_example_runs(qualname, obj):
+    tests = _doctests(qualname, obj)
     if not tests:
         pytest.skip(EXEMPT.get(qualname, "no example: test_every_public_function_has_an_example"))
     report = io.StringIO()
@@ -108,7 +119,6 @@ def test_every_public_function_has_an_example():
 
 
 def test_examples_are_fenced_as_code():
-    unfenced = [qualname for qualname, function in FUNCTIONS
-                if _doctests(qualname, function)
-                and "```pycon" not in function.__doc__.split(">>>", 1)[0]]
+    unfenced = [qualname for qualname, obj in EXAMPLES
+                if _doctests(qualname, obj) and "```pycon" not in obj.__doc__.split(">>>", 1)[0]]
     assert not unfenced, f"examples outside a ```pycon fence (shown as quotes): {unfenced}"

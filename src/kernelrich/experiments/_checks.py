@@ -131,6 +131,26 @@ class Check:
       solver status other than optimal in the evidence must give FAIL.
     - `counterexamples`: at least one `Counterexample`.
     - `paper`: report grouping key, the same as `Experiment.paper`.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.experiments import Check, CheckResult, Counterexample, nan_at
+    >>> def judge(evidence):
+    ...     error = float(np.max(np.abs(evidence["beta"] - [0.0, 1.0])))
+    ...     return CheckResult.compare("Toy", "d=2", "max |beta - beta*|", error, 1e-9)
+    >>> check = Check("Toy", "d=2", lambda: {"beta": np.array([0.0, 1.0])}, judge,
+    ...               (Counterexample("a diverged run", nan_at("beta")),))
+    >>> result = check.run()
+    >>> result.passed, [(c.what, c.failed) for c in result.counterexamples]
+    (True, [('a diverged run', True)])
+    >>> Check("Toy", "d=2", lambda: {}, judge)
+    Traceback (most recent call last):
+    ...
+    ValueError: Check 'Toy' (d=2) needs at least one counterexample: a check ...
+
+    ```
     """
 
     theorem: str
