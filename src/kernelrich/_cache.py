@@ -39,6 +39,18 @@ def enable_compilation_cache(path: str | Path | None = None) -> Path | None:
 
     Every program that takes at least 0.05 s to compile is cached (JAX's default threshold,
     1 s, would skip most of this project's many small programs).
+
+    **Example:**
+
+    ```pycon
+    >>> import os
+    >>> from unittest import mock
+    >>> from kernelrich import enable_compilation_cache
+    >>> with mock.patch.dict(os.environ, {"KERNELRICH_CACHE_DIR": "off"}):
+    ...     print(enable_compilation_cache())
+    None
+
+    ```
     """
     import jax
 

@@ -17,6 +17,19 @@ def sparse_regression(
     entries equal to 1 / sqrt(r) (so ||beta*||_2 = 1) on the first r coordinates.
 
     **Returns:** (X, y, beta_star).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.datasets import sparse_regression
+    >>> X, y, beta_star = sparse_regression(d=5, N=3, r=2, noise_std=0.0)
+    >>> X.shape, y.shape, beta_star.round(6)
+    ((3, 5), (3,), array([0.707107, 0.707107, 0.      , 0.      , 0.      ]))
+    >>> bool(np.allclose(X @ beta_star, y)), round(float(np.linalg.norm(beta_star)), 6)
+    (True, 1.0)
+
+    ```
     """
     d = _validate.integer("d", d, minimum=1)
     N = _validate.integer("N", N, minimum=1)

@@ -74,6 +74,20 @@ def paper_style() -> Iterator[None]:
         ax.plot(x, y)
         save_figure(fig, out_dir, "fig1", "...")
     ```
+
+    **Example:**
+
+    ```pycon
+    >>> import matplotlib.pyplot as plt
+    >>> from kernelrich.plotting import COLUMN_WIDTH, paper_style
+    >>> with paper_style():
+    ...     fig, ax = plt.subplots()
+    ...     font_size = plt.rcParams["font.size"]
+    >>> font_size, bool(fig.get_figwidth() == COLUMN_WIDTH)
+    (9.0, True)
+    >>> plt.close(fig)
+
+    ```
     """
     with matplotlib.rc_context(_RC):
         yield
@@ -92,6 +106,22 @@ def save_figure(fig: matplotlib.figure.Figure, out_dir: Path, name: str, caption
     **Returns:**
 
     The `kernelrich.experiments.Figure` with both paths and the caption.
+
+    **Example:**
+
+    ```pycon
+    >>> import tempfile
+    >>> import matplotlib.pyplot as plt
+    >>> from kernelrich.plotting import save_figure
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [0, 1])
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     figure = save_figure(fig, out, "line", "A straight line (demo).")
+    ...     written = figure.png.exists() and figure.pdf.exists()
+    >>> figure.png.name, figure.pdf.name, figure.caption, written
+    ('line.png', 'line.pdf', 'A straight line (demo).', True)
+
+    ```
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

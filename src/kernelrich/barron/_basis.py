@@ -20,7 +20,17 @@ from ._network import evaluate, probabilities, radius_of, samples
 
 
 def graded_indices(d: int, count: int) -> np.ndarray:
-    """The first `count` multi-indices of N^d in graded order: `(count, d)` integers."""
+    """The first `count` multi-indices of N^d in graded order: `(count, d)` integers.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.barron import graded_indices
+    >>> graded_indices(2, 6).tolist()
+    [[0, 0], [1, 0], [0, 1], [2, 0], [1, 1], [0, 2]]
+
+    ```
+    """
     d = _validate.integer("d", d, minimum=1)
     count = _validate.integer("count", count, minimum=1)
     out: list[tuple[int, ...]] = []
@@ -45,7 +55,20 @@ def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
 
 
 def legendre_features(X: np.ndarray, indices: np.ndarray, radius: float) -> np.ndarray:
-    """The `(N, len(indices))` design matrix prod_j P_{k_j}(x_j / r), orthonormal on [-r, r]^d."""
+    """The `(N, len(indices))` design matrix prod_j P_{k_j}(x_j / r), orthonormal on [-r, r]^d.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import legendre_features
+    >>> legendre_features(np.array([[0.5]]), np.array([[0], [1], [2]]), radius=1.0).round(6)
+    array([[ 1.      ,  0.866025, -0.279508]])
+    >>> np.round([np.sqrt(3) * 0.5, np.sqrt(5) * (3 * 0.5**2 - 1) / 2], 6)
+    array([ 0.866025, -0.279508])
+
+    ```
+    """
     X = _validate.finite_array("X", X, ndim=2)
     radius = _validate.positive("radius", radius)
     indices = np.asarray(indices)
@@ -87,6 +110,18 @@ def fixed_basis_approximation(f: Callable, X, n_values, *, weights=None,
     **Returns:**
 
     A `BasisResult` with one error per n and the largest total degree used.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import fixed_basis_approximation, uniform_cube
+    >>> X = uniform_cube(200, 2, seed=0)
+    >>> result = fixed_basis_approximation(lambda x: x[:, 0] ** 2, X, [1, 3], radius=1.0)
+    >>> result.n, result.errors.round(6), result.max_degree
+    (array([1, 3]), array([0.092492, 0.      ]), array([1, 2]))
+
+    ```
     """
     X = _validate.bounded("X", samples(X))
     y, _ = evaluate(f, X)
@@ -127,6 +162,20 @@ def projection_errors(values, X, n_values, *, weights=None, radius: float | None
     **Returns:**
 
     `(errors, max_degree)`: `(len(n_values), K)` errors and the largest total degree per n.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import projection_errors, uniform_cube
+    >>> X = uniform_cube(200, 2, seed=0)
+    >>> values = np.stack([X[:, 0], X[:, 0] * X[:, 1]], axis=1)
+    >>> errors, degree = projection_errors(values, X, [2, 4], radius=1.0)
+    >>> errors.round(6), degree
+    (array([[0.      , 0.116764],
+           [0.      , 0.      ]]), array([1, 2]))
+
+    ```
     """
     X = _validate.bounded("X", samples(X))
     values = _validate.finite_array("values", values, ndim=2)

@@ -64,6 +64,19 @@ def penalized_estimator(X, y, n_max: int, C: float, *, penalty: float, weights=N
     **Returns:**
 
     A `PenalizedEstimate` with the chosen size `n_hat`.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import penalized_estimator, uniform_ball
+    >>> X = uniform_ball(64, 2, seed=0)
+    >>> y = np.tanh(3 * X[:, 0]) + 0.1 * np.random.default_rng(0).standard_normal(64)
+    >>> estimate = penalized_estimator(X, y, n_max=3, C=2.0, penalty=0.1, restarts=8, steps=50)
+    >>> estimate.n_hat, estimate.criterion.round(4)
+    (3, array([0.3329, 0.0576, 0.053 ]))
+
+    ```
     """
     X = samples(X)
     y = _validate.finite_array("y", y, ndim=1)
@@ -82,7 +95,17 @@ def penalized_estimator(X, y, n_max: int, C: float, *, penalty: float, weights=N
 
 
 def predicted_size(c_f: float, N: int, d: int) -> float:
-    """The balancing size n* = C_f (N / (d log N))^(1/2) (Barron 1994, §3)."""
+    """The balancing size n* = C_f (N / (d log N))^(1/2) (Barron 1994, §3).
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.barron import predicted_size
+    >>> round(predicted_size(2.0, N=100, d=1), 6)
+    9.319812
+
+    ```
+    """
     c_f = _validate.positive("c_f", c_f)
     N = _validate.integer("N", N, minimum=2)
     d = _validate.integer("d", d, minimum=1)
@@ -91,7 +114,18 @@ def predicted_size(c_f: float, N: int, d: int) -> float:
 
 def estimation_term(N, d: int) -> np.ndarray:
     """x = (d / N) log N, the estimation error per unit in Barron 1994's bound: the risk bound
-    is O(C_f^2 / n) + O(n x), and O(C_f x^(1/2)) at the balancing size (see `risk_bound`)."""
+    is O(C_f^2 / n) + O(n x), and O(C_f x^(1/2)) at the balancing size (see `risk_bound`).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import estimation_term
+    >>> estimation_term(np.array([100, 10000]), d=2).round(6)
+    array([0.092103, 0.001842])
+
+    ```
+    """
     N = _validate.finite_array("N", N)
     if (N < 2).any():
         raise ValueError(f"N must be >= 2, got {N}")
@@ -101,7 +135,18 @@ def estimation_term(N, d: int) -> np.ndarray:
 
 def predicted_rate(N, d: int) -> np.ndarray:
     """((d / N) log N)^(1/2), the rate of Barron 1994's risk bound (up to C_f): the square root
-    of `estimation_term`, so that a risk following it has exponent 1/2 against (d / N) log N."""
+    of `estimation_term`, so that a risk following it has exponent 1/2 against (d / N) log N.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import predicted_rate
+    >>> predicted_rate(np.array([100, 10000]), d=2).round(6)
+    array([0.303485, 0.042919])
+
+    ```
+    """
     return np.sqrt(estimation_term(N, d))
 
 
@@ -112,6 +157,18 @@ def risk_bound(c_f: float, N, d: int) -> np.ndarray:
 
     The paper's constants depend on the penalty lambda and the range b of the responses
     (Theorem 2's gamma = (3 lambda + b^2) / (3 lambda - 5 b^2)); unit constants are a choice.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import predicted_rate, risk_bound
+    >>> risk_bound(1.5, np.array([100, 10000]), d=2).round(6)
+    array([0.910456, 0.128758])
+    >>> (2 * 1.5 * predicted_rate(np.array([100, 10000]), d=2)).round(6)
+    array([0.910456, 0.128758])
+
+    ```
     """
     c_f = _validate.positive("c_f", c_f)
     return 2 * c_f * predicted_rate(N, d)
@@ -138,6 +195,18 @@ def fit_rate(x, risk, *, level: float = 0.95) -> RateFit:
       risk bound has exponent 1/2.
     - `risk`: the positive risks, one per x (repeated x for seeds are fine).
     - `level`: the confidence level of the interval.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import fit_rate
+    >>> x = np.array([0.1, 0.01, 0.001, 0.0001])
+    >>> fit = fit_rate(x, 3 * x**0.5 * np.array([1.1, 0.9, 1.05, 0.95]))
+    >>> round(fit.slope, 3), round(fit.low, 3), round(fit.high, 3)
+    (0.512, 0.427, 0.598)
+
+    ```
     """
     x = _validate.finite_array("x", x, ndim=1)
     risk = _validate.finite_array("risk", risk, ndim=1)

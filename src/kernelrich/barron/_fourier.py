@@ -113,6 +113,18 @@ def barron_constant_numerical(
     **Returns:**
 
     A `NumericalBarronConstant` (value, error estimate, converged, history).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import GaussianBump, barron_constant, barron_constant_numerical
+    >>> target = GaussianBump(np.zeros(1))
+    >>> result = barron_constant_numerical(target, 1)
+    >>> result.converged, round(result.value, 6), round(barron_constant(target), 6)
+    (True, 0.797885, 0.797885)
+
+    ```
     """
     d = _validate.integer("d", d, minimum=1)
     target_d = getattr(f, "d", d)

@@ -108,6 +108,16 @@ def greedy_step_bounds(errors, initial_error: float, C: float,
     **Returns:**
 
     `(n,)` the bounds B_1, ..., B_n.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import greedy_step_bounds
+    >>> greedy_step_bounds(np.array([0.5, 0.2]), initial_error=1.0, C=1.0).round(6)
+    array([0.75    , 0.428571])
+
+    ```
     """
     errors = np.asarray(errors, dtype=float)
     if schedule not in SCHEDULES:
@@ -127,6 +137,18 @@ def greedy_bound(n, initial_error: float, C: float) -> np.ndarray:
 
     - `n`: the numbers of units (array-like, >= 1).
     - `initial_error`, `C`: e_0 and the class constant.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import greedy_bound
+    >>> greedy_bound(np.array([1, 2, 4]), initial_error=1.0, C=1.0).round(6)
+    array([0.75    , 0.6     , 0.428571])
+    >>> (4.0 / np.array([1, 2, 4])).round(6)
+    array([4., 2., 1.])
+
+    ```
     """
     n = np.asarray(n, dtype=float)
     e0 = float(initial_error)
@@ -139,7 +161,21 @@ def greedy_bound(n, initial_error: float, C: float) -> np.ndarray:
 def greedy_fit(X, y, c0: float, n: int, C: float, *, radius: float | None = None,
                weights=None, schedule: str = "line-search", restarts: int = 32,
                steps: int = 200, learning_rate: float = 0.1, seed: int = 0) -> GreedyResult:
-    """The greedy path for given values `y` = f(X) (f(0) = `c0`); see `greedy_approximation`."""
+    """The greedy path for given values `y` = f(X) (f(0) = `c0`); see `greedy_approximation`.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import greedy_fit, uniform_ball
+    >>> X = uniform_ball(64, 2, seed=0)
+    >>> y = np.tanh(3 * X[:, 0])
+    >>> result = greedy_fit(X, y, c0=0.0, n=2, C=2.0, restarts=8, steps=50)
+    >>> round(result.initial_error, 6), result.errors.round(4), result.coef_l1.round(4)
+    (0.613947, array([0.3128, 0.0514]), array([1.1469, 1.8429]))
+
+    ```
+    """
     X = samples(X)
     y = _validate.bounded("y", _validate.finite_array("y", y, ndim=1))
     if y.shape[0] != X.shape[0]:
@@ -253,6 +289,20 @@ def greedy_approximation(f: Callable | Target, X, n: int, *, C: float | None = N
 
     A `GreedyResult` with the error e_k, the bound (2C)^2 / k, the per-step certificate
     B_k and sum |c_k| for every k <= n.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import GaussianBump, greedy_approximation, uniform_ball
+    >>> X = uniform_ball(64, 2, seed=0)
+    >>> result = greedy_approximation(GaussianBump(np.zeros(2)), X, n=3, restarts=8, steps=50)
+    >>> round(result.C, 6), result.errors.round(4)
+    (1.250125, array([0.0125, 0.0107, 0.008 ]))
+    >>> bool(np.all(result.errors <= result.step_bounds))
+    True
+
+    ```
     """
     X = samples(X)
     values, f0 = evaluate(f, X)

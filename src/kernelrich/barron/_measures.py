@@ -21,6 +21,17 @@ def uniform_ball(N: int, d: int, radius: float = 1.0, *, seed: int) -> Float[np.
     **Returns:**
 
     An `(N, d)` array: direction uniform on the sphere, radius r U^(1/d).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import uniform_ball
+    >>> X = uniform_ball(100, 3, radius=2.0, seed=0)
+    >>> X.shape, bool(np.linalg.norm(X, axis=1).max() <= 2.0)
+    ((100, 3), True)
+
+    ```
     """
     N = _validate.integer("N", N, minimum=1)
     d = _validate.integer("d", d, minimum=1)
@@ -42,6 +53,17 @@ def uniform_cube(N: int, d: int, *, seed: int) -> Float[np.ndarray, "N d"]:
     **Returns:**
 
     An `(N, d)` array.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import uniform_cube
+    >>> X = uniform_cube(100, 3, seed=0)
+    >>> X.shape, bool(np.abs(X).max() <= 1.0)
+    ((100, 3), True)
+
+    ```
     """
     N = _validate.integer("N", N, minimum=1)
     d = _validate.integer("d", d, minimum=1)

@@ -136,6 +136,23 @@ def search_unit(
     **Returns:**
 
     The best unit over all restarts and iterations (`UnitSearch`).
+
+    **Example:**
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> import numpy as np
+    >>> from kernelrich.barron import initial_units, search_unit, uniform_ball
+    >>> X = uniform_ball(64, 8, seed=0)
+    >>> h = jnp.tanh(3 * X[:, 0])
+    >>> w, u = jnp.full(64, 1 / 64), jnp.zeros(64)
+    >>> theta0 = initial_units(np.random.default_rng(0), X, restarts=8)
+    >>> best = search_unit(theta0, X, w, h, u, bound=4.0, alpha_fixed=-1.0, steps=50,
+    ...                    learning_rate=0.1)
+    >>> best.values.shape, round(float(best.value), 4), round(float(w @ h**2), 4)
+    ((8,), 0.1398, 0.3411)
+
+    ```
     """
     theta0 = _validate.finite_array("theta0", theta0, ndim=2)
     X = _validate.finite_array("X", X, ndim=2)
@@ -215,7 +232,20 @@ def initial_units(rng: np.random.Generator, X: Float[np.ndarray, "N d"], restart
                   scales: tuple[float, float] = (1.0, 30.0)) -> Float[np.ndarray, "R d1"]:
     """Random starting units: direction uniform on the sphere, |a| log-uniform in `scales`,
     and the hyperplane a . x + b = 0 through a random sample point (so that it cuts the data).
-    NumPy, so that drawing them compiles nothing."""
+    NumPy, so that drawing them compiles nothing.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import initial_units, uniform_ball
+    >>> X = uniform_ball(20, 2, seed=0)
+    >>> theta = initial_units(np.random.default_rng(0), X, restarts=4)
+    >>> theta.shape, bool(np.all(np.linalg.norm(theta[:, :2], axis=1) >= 1.0))
+    ((4, 3), True)
+
+    ```
+    """
     X = _validate.finite_array("X", X, ndim=2)
     restarts = _validate.integer("restarts", restarts, minimum=1)
     z = rng.standard_normal((restarts, X.shape[1]))

@@ -24,6 +24,18 @@ def gaussian_first_moment(d: int) -> float:
     """E|Z| for Z ~ N(0, I_d): sqrt(2) Gamma((d + 1) / 2) / Gamma(d / 2) (Barron 1993, §IX.1).
 
     This is C_f of the standard Gaussian bump exp(-|x|^2 / 2) in dimension `d`; it is <= sqrt(d).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import gaussian_first_moment
+    >>> round(gaussian_first_moment(1), 6), round(float(np.sqrt(2 / np.pi)), 6)
+    (0.797885, 0.797885)
+    >>> round(gaussian_first_moment(2), 6), round(float(np.sqrt(np.pi / 2)), 6)
+    (1.253314, 1.253314)
+
+    ```
     """
     d = _validate.integer("d", d, minimum=1)
     return float(math.sqrt(2.0) * math.exp(gammaln((d + 1) / 2) - gammaln(d / 2)))
@@ -258,6 +270,20 @@ def barron_constant(target: Target) -> float:
     **Returns:**
 
     C_f, exact when `target.exact`, otherwise the triangle-inequality upper bound.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import GaussianBump, Ridge, barron_constant
+    >>> round(barron_constant(GaussianBump(np.zeros(2))), 6)
+    1.253314
+    >>> round(barron_constant(GaussianBump(np.zeros(2), scale=0.5, amplitude=-2.0)), 6)
+    5.013257
+    >>> round(barron_constant(Ridge(np.array([3.0, 4.0]), profile="cos")), 6)
+    5.0
+
+    ```
     """
     if not isinstance(target, Target):
         raise ValueError(f"target must be a kernelrich.barron Target, got {type(target).__name__}")
@@ -271,6 +297,18 @@ def barron_constant_ball(c_f: float, radius: float) -> float:
 
     - `c_f`: C_f (a float, or a `Target` whose closed form is used).
     - `radius`: r > 0.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import GaussianBump, barron_constant_ball
+    >>> barron_constant_ball(1.5, radius=2.0)
+    3.0
+    >>> round(barron_constant_ball(GaussianBump(np.zeros(1)), radius=1.0), 6)
+    0.797885
+
+    ```
     """
     if isinstance(c_f, Target):
         c_f = barron_constant(c_f)

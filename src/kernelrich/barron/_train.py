@@ -71,6 +71,18 @@ def train_network(f: Callable, X, n: int, *, weights=None, restarts: int = 2,
     **Returns:**
 
     The `TrainResult` of the best restart.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import GaussianBump, train_network, uniform_ball
+    >>> X = uniform_ball(64, 2, seed=0)
+    >>> result = train_network(GaussianBump(np.zeros(2)), X, n=2, restarts=1, max_iter=200)
+    >>> round(result.error, 4), result.network.a.shape
+    (0.007, (2, 2))
+
+    ```
     """
     X = samples(X)
     y, _ = evaluate(f, X)
@@ -80,7 +92,20 @@ def train_network(f: Callable, X, n: int, *, weights=None, restarts: int = 2,
 
 def train_on_values(X, y, n: int, *, weights=None, restarts: int = 2, max_iter: int = 1000,
                     seed: int = 0) -> TrainResult:
-    """`train_network` for given values y = f(X) (noisy or not)."""
+    """`train_network` for given values y = f(X) (noisy or not).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import train_on_values, uniform_ball
+    >>> X = uniform_ball(64, 2, seed=0)
+    >>> result = train_on_values(X, np.tanh(3 * X[:, 0]), n=1, restarts=1, max_iter=200)
+    >>> bool(result.error < 1e-6), round(result.coef_l1, 4)
+    (True, 2.0)
+
+    ```
+    """
     X = samples(X)
     y = _validate.bounded("y", _validate.finite_array("y", y, ndim=1))
     n = _validate.integer("n", n, minimum=1)

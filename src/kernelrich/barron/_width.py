@@ -31,6 +31,15 @@ def lattice_frequencies(d: int, max_norm2: int) -> np.ndarray:
 
     Enumerated depth-first with the remaining budget of |k|^2, so the cost is of the order of
     the number of points found times d (d = 20 with |k|^2 <= 2 is 400 points), not 3^d.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.barron import lattice_frequencies
+    >>> lattice_frequencies(2, max_norm2=2).tolist()
+    [[0, 1], [1, 0], [1, -1], [1, 1]]
+
+    ```
     """
     d = _validate.integer("d", d, minimum=1)
     max_norm2 = _validate.integer("max_norm2", max_norm2, minimum=1)
@@ -68,6 +77,16 @@ def fourier_ridges(frequencies, C: float) -> list[Ridge]:
     **Returns:**
 
     `2 K` `Ridge` targets (sin(t) = cos(t - pi / 2)).
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.barron import barron_constant, fourier_ridges, lattice_frequencies
+    >>> ridges = fourier_ridges(lattice_frequencies(2, max_norm2=1), C=1.0)
+    >>> len(ridges), [round(barron_constant(ridge), 6) for ridge in ridges]
+    (4, [1.0, 1.0, 1.0, 1.0])
+
+    ```
     """
     k = np.asarray(frequencies)
     if k.ndim != 2 or k.dtype.kind not in "iu" or (k == 0).all(axis=1).any():
@@ -96,6 +115,17 @@ def width_lower_bound(values, dims, *, weights=None, families=None) -> np.ndarra
 
     `(len(dims),)`: max_m (1 / K_m) sum_{i > n} lambda_i(G_m), G_m the Gram matrix of the
     first K_m functions in L2(mu); 0 where n >= K_m for every m.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.barron import width_lower_bound
+    >>> values = np.eye(4)
+    >>> width_lower_bound(values, [1, 2, 4]).round(6)
+    array([0.1875, 0.125 , 0.    ])
+
+    ```
     """
     values = _validate.finite_array("values", values, ndim=2)
     N, K = values.shape

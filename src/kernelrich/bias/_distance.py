@@ -20,6 +20,19 @@ def R(beta: Float[np.ndarray, " d"], alpha: float, w0: Float[np.ndarray, " d"] |
     lam = h_4^{-1}(b / a^2) (the depth-4 link of Theorem 3). Then the coordinate's cost is
     a^2 lam^2 [(1 - |lam|)^(-2) + (1 + |lam|)^(-2)], evaluated from the complement
     1 - |lam| so that alpha -> 0 (where R -> ||beta||_1) stays accurate.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import R
+    >>> beta = np.array([1.0, -0.5, 0.0])
+    >>> round(R(beta, alpha=1.0), 6)
+    0.149134
+    >>> round(R(beta, alpha=1e-6), 6)  # alpha -> 0: R -> ||beta||_1 = 1.5
+    1.499997
+
+    ```
     """
     beta = _validate.finite_array("beta", beta, ndim=1)
     alpha = _validate.positive("alpha", alpha)

@@ -15,6 +15,18 @@ def q(z: Float[np.ndarray, "..."]) -> Float[np.ndarray, "..."]:
     Evaluated as z arcsinh(z/2) - z * z / (sqrt(4 + z^2) + 2), which has no cancellation
     at small |z| and no overflow at large |z| (accurate to 1e-14 relative for
     1e-150 <= |z| <= 1e300).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import q
+    >>> np.round(q(np.array([0.0, 2.0, -2.0])), 6)
+    array([0.     , 0.93432, 0.93432])
+    >>> bool(np.isclose(q(2.0), 2 - np.sqrt(8) + 2 * np.arcsinh(1)))
+    True
+
+    ```
     """
     z = _validate.finite_values("z", z)
     return z * np.arcsinh(z / 2) - z * (z / (np.hypot(z, 2.0) + 2.0))
@@ -36,6 +48,21 @@ def Q(beta: Float[np.ndarray, " d"], alpha: float, w0: Float[np.ndarray, " d"] |
     With c = alpha^2 w0^2 this is sum_i beta_i arcsinh(beta_i / 2c) - beta_i^2 / (sqrt(beta_i^2
     + 4c^2) + 2c), computed from log(alpha): no overflow of sinh/cosh and no division by an
     underflowing alpha^2, down to alpha = 1e-300.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import Q, q
+    >>> beta = np.array([1.0, -0.5, 0.0])
+    >>> round(Q(beta, 1.0), 6)
+    0.307324
+    >>> bool(np.isclose(Q(beta, 1.0), q(beta).sum()))
+    True
+    >>> round(Q(beta, 1e3) * 4 * 1e3**2, 6)  # alpha -> inf: Q ~ ||beta||_2^2 / (4 alpha^2)
+    1.25
+
+    ```
     """
     beta, log_a, _ = _scales(beta, alpha, w0, 2)
     t, _ = _links.dual_of_beta(beta, log_a, 2)  # arcsinh(beta / 2c), in logs
@@ -49,6 +76,16 @@ def q_D(u: Float[np.ndarray, "..."], depth: int) -> Float[np.ndarray, "..."]:
 
     By parts, q_D(u) = u z - H_D(z) with z = h_D^{-1}(u) and H_D = int h_D in closed form;
     z and its complement 1 - |z| come from `h_inverse`, so |u| up to 1e300 is fine.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import q_D
+    >>> np.round(q_D(np.array([0.0, 0.5, -0.5]), depth=3), 6)
+    array([0.      , 0.020601, 0.020601])
+
+    ```
     """
     depth = _validate.integer("depth", depth, minimum=3)
     u = _validate.finite_values("u", u)
@@ -64,6 +101,19 @@ def Q_D(beta: Float[np.ndarray, " d"], alpha: float, depth: int,
     (not w0_i^D) are what make the flow limit its minimiser for a general shape w0: the
     KKT condition of this Q_D is exactly beta_i = (alpha w0_i)^D h_D((alpha w0_i)^(D-2)
     (X^T nu)_i), the closed form of the flow. `depth = 2` gives `Q`.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import Q, Q_D
+    >>> beta = np.array([1.0, -0.5, 0.0])
+    >>> round(Q_D(beta, alpha=0.5, depth=3), 6)
+    0.467023
+    >>> bool(np.isclose(Q_D(beta, 0.5, depth=2), Q(beta, 0.5)))
+    True
+
+    ```
     """
     depth = _validate.integer("depth", depth, minimum=2)
     if depth == 2:

@@ -12,7 +12,18 @@ from ..diagonal._rich import weighted_l1
 
 def min_l2(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"]) -> Float[np.ndarray, " d"]:
     """argmin ||beta||_2 s.t. X beta = y (the alpha -> infinity limit), by LAPACK's
-    minimum-norm least squares."""
+    minimum-norm least squares.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import min_l2
+    >>> min_l2(np.array([[1.0, 2.0]]), np.array([2.0])).round(6)
+    array([0.4, 0.8])
+
+    ```
+    """
     X, y = _validate.design(X, y)
     return _validate.feasible(X, y)
 
@@ -25,6 +36,16 @@ def min_l1(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"]) -> Float[np.
     machine precision rather than to the LP tolerance (the vertex is determined by S).
     A solver status other than optimal raises a RuntimeError naming it, and so does an
     answer that does not satisfy X beta = y to 1e-9 relative.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import min_l1
+    >>> min_l1(np.array([[1.0, 2.0]]), np.array([2.0])).round(6)
+    array([0., 1.])
+
+    ```
     """
     X, y = _validate.design(X, y)
     _validate.bounded("X", X)

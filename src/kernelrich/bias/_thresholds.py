@@ -25,6 +25,19 @@ def rich_alpha_threshold(eps: float, X: Float[np.ndarray, "N d"], y: Float[np.nd
 
     The threshold is exponentially small; with `log=True` its natural log is returned
     (it underflows to 0 in floating point when d / (eps ||beta_l1||_1) > 745).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import rich_alpha_threshold
+    >>> X, y = np.array([[1.0, 2.0]]), np.array([2.0])
+    >>> round(rich_alpha_threshold(0.5, X, y, log=True), 6)
+    -4.0
+    >>> round(rich_alpha_threshold(0.5, X, y), 6)
+    0.018316
+
+    ```
     """
     X, y = _validate.design(X, y)
     eps = _eps(eps, X.shape[1])
@@ -37,7 +50,21 @@ def rich_alpha_threshold(eps: float, X: Float[np.ndarray, "N d"], y: Float[np.nd
 def kernel_alpha_threshold(eps: float, X: Float[np.ndarray, "N d"],
                            y: Float[np.ndarray, " N"]) -> float:
     """alpha_kernel(eps) = sqrt(2 (1 + eps) (1 + 2 / eps) ||beta_l2||_2): any alpha >= it
-    gives ||beta_alpha||_2^2 <= (1 + eps) ||beta_l2||_2^2  (Theorem 2)."""
+    gives ||beta_alpha||_2^2 <= (1 + eps) ||beta_l2||_2^2  (Theorem 2).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import kernel_alpha_threshold
+    >>> X, y = np.array([[1.0, 2.0]]), np.array([2.0])
+    >>> round(kernel_alpha_threshold(0.5, X, y), 6)
+    3.662842
+    >>> bool(np.isclose(kernel_alpha_threshold(0.5, X, y), np.sqrt(2 * 1.5 * 5 * np.sqrt(0.8))))
+    True
+
+    ```
+    """
     X, y = _validate.design(X, y)
     eps = _eps(eps, X.shape[1])
     l2 = float(np.linalg.norm(min_l2(X, y)))

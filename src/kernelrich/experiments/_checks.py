@@ -131,6 +131,26 @@ class Check:
       solver status other than optimal in the evidence must give FAIL.
     - `counterexamples`: at least one `Counterexample`.
     - `paper`: report grouping key, the same as `Experiment.paper`.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.experiments import Check, CheckResult, Counterexample, nan_at
+    >>> def judge(evidence):
+    ...     error = float(np.max(np.abs(evidence["beta"] - [0.0, 1.0])))
+    ...     return CheckResult.compare("Toy", "d=2", "max |beta - beta*|", error, 1e-9)
+    >>> check = Check("Toy", "d=2", lambda: {"beta": np.array([0.0, 1.0])}, judge,
+    ...               (Counterexample("a diverged run", nan_at("beta")),))
+    >>> result = check.run()
+    >>> result.passed, [(c.what, c.failed) for c in result.counterexamples]
+    (True, [('a diverged run', True)])
+    >>> Check("Toy", "d=2", lambda: {}, judge)
+    Traceback (most recent call last):
+    ...
+    ValueError: Check 'Toy' (d=2) needs at least one counterexample: a check ...
+
+    ```
     """
 
     theorem: str
@@ -169,6 +189,27 @@ def run_checks(checks: list[Check], *, progress: bool = True) -> list[CheckResul
     One `CheckResult` per check, in order, with `paper` filled from the check and
     `counterexamples` holding the judge's verdict on each; `passed` only if the evidence passed
     and every counterexample failed.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.experiments import Check, CheckResult, Counterexample, run_checks, setting
+    >>> def measure():
+    ...     x = np.arange(1.0, 4.0)
+    ...     return {"x": x, "y": 2 * x}
+    >>> def judge(evidence):
+    ...     x, y = evidence["x"], evidence["y"]
+    ...     slope = float(x @ y / (x @ x))
+    ...     return CheckResult.compare("Slope", "y = 2x", "|slope - 2|", abs(slope - 2), 1e-12)
+    >>> wrong = Counterexample("slope 2.1", setting("y", lambda e: 2.1 * e["x"]))
+    >>> [result] = run_checks([Check("Slope", "y = 2x", measure, judge, (wrong,))], progress=False)
+    >>> result.passed, result.error
+    (True, 0.0)
+    >>> [(c.what, round(c.error, 6), c.failed) for c in result.counterexamples]
+    [('slope 2.1', 0.1, True)]
+
+    ```
     """
     results = []
     with progress_bar("checks", len(checks), progress) as advance:
@@ -230,6 +271,17 @@ def worst(errors: Mapping[str, float]) -> tuple[float, list[str]]:
 
     `(largest error, ["<name>: error is <value>", ...] for every non-finite error)`; the
     largest error is NaN when any is non-finite or when there are none.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.experiments import worst
+    >>> worst({"seed 0": 1e-9, "seed 1": 3e-9})
+    (3e-09, [])
+    >>> worst({"seed 0": 1e-9, "seed 1": float("nan")})
+    (nan, ['seed 1: error is nan'])
+
+    ```
     """
     values = np.array([float(v) for v in errors.values()], dtype=float)
     bad = [f"{name}: error is {float(v)}" for name, v in errors.items()
@@ -241,7 +293,20 @@ def worst(errors: Mapping[str, float]) -> tuple[float, list[str]]:
 
 def nan_at(key: str, index: int | tuple[int, ...] = 0) -> Callable[[dict], dict]:
     """A `Counterexample.corrupt` that puts a NaN into entry `index` of `evidence[key]`
-    (a diverged run), or replaces it with NaN if it is a number."""
+    (a diverged run), or replaces it with NaN if it is a number.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.experiments import nan_at
+    >>> nan_at("losses", 1)({"losses": np.array([1.0, 0.5, 0.1])})
+    {'losses': array([1. , nan, 0.1])}
+    >>> nan_at("error")({"error": 1e-9})
+    {'error': nan}
+
+    ```
+    """
 
     def corrupt(evidence: dict) -> dict:
         value = evidence[key]
@@ -258,7 +323,19 @@ def nan_at(key: str, index: int | tuple[int, ...] = 0) -> Callable[[dict], dict]
 
 def setting(key: str, value: Any) -> Callable[[dict], dict]:
     """A `Counterexample.corrupt` that sets `evidence[key] = value` (a wrong limit, a
-    solver status other than optimal, a run that stopped early)."""
+    solver status other than optimal, a run that stopped early).
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.experiments import setting
+    >>> setting("status", "optimal_inaccurate")({"status": "optimal", "x": 1.0})
+    {'status': 'optimal_inaccurate', 'x': 1.0}
+    >>> setting("x", lambda evidence: 2 * evidence["x"])({"status": "optimal", "x": 1.0})
+    {'status': 'optimal', 'x': 2.0}
+
+    ```
+    """
 
     def corrupt(evidence: dict) -> dict:
         evidence[key] = value(evidence) if callable(value) else value

@@ -55,5 +55,16 @@ def canonical_json(value: Any) -> str:
     """The canonical JSON text of `value`: sorted keys, no whitespace, ASCII only.
 
     Two configs that differ only in dict order have the same canonical text.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.experiments import canonical_json
+    >>> canonical_json({"seed": 0, "alpha": [0.5, "x"]})
+    '{"alpha":[0.5,"x"],"seed":0}'
+    >>> canonical_json({"b": 1, "a": 2}) == canonical_json({"a": 2, "b": 1})
+    True
+
+    ```
     """
     return json.dumps(to_jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=True)

@@ -49,6 +49,19 @@ def compute_point(compute: Callable[[dict], dict], config: dict[str, Any]) -> Ou
     **Returns:**
 
     An `Outcome` with the JSON-able result, or the error message and traceback.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.experiments import compute_point
+    >>> outcome = compute_point(lambda config: {"y": 2 * config["x"]}, {"x": 3})
+    >>> outcome.ok, outcome.result
+    (True, {'y': 6})
+    >>> failed = compute_point(lambda config: {"y": 1 / config["x"]}, {"x": 0})
+    >>> failed.ok, failed.error
+    (False, 'ZeroDivisionError: division by zero')
+
+    ```
     """
     start = time.perf_counter()
     try:
@@ -77,6 +90,20 @@ def compute_chunk(
     One `Outcome` per config, in order. With `batch_compute`, every point of the chunk gets
     the chunk's wall time divided evenly; if `batch_compute` raises or returns a malformed
     list, the chunk is recomputed point by point with `compute`.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.experiments import compute_chunk
+    >>> def square(config):
+    ...     return {"y": config["x"] ** 2}
+    >>> def square_all(configs):
+    ...     return [{"y": c["x"] ** 2} for c in configs]
+    >>> outcomes = compute_chunk(square, square_all, [{"x": 1}, {"x": 2}])
+    >>> [(o.result, o.batched) for o in outcomes]
+    [({'y': 1}, True), ({'y': 4}, True)]
+
+    ```
     """
     configs = list(configs)
     if batch_compute is not None and len(configs) > 1:

@@ -24,6 +24,19 @@ def collect_provenance() -> dict[str, Any]:
     kernelrich checkout and whether the package's sources differ from it (`None` when not a
     git checkout or git is absent), hostname and platform.
     Computed once per process.
+
+    **Example:**
+
+    ```pycon
+    >>> import json
+    >>> from kernelrich.experiments import collect_provenance
+    >>> env = collect_provenance()
+    >>> {"kernelrich", "python", "jax", "numpy", "git_commit", "hostname"} <= set(env)
+    True
+    >>> env["jax_enable_x64"], json.loads(json.dumps(env)) == env
+    (True, True)
+
+    ```
     """
     return dict(_environment())
 

@@ -102,6 +102,23 @@ def run_experiment(
 
     `StoreError` (before any point is computed) if the store cannot be written or its disk
     is (nearly) full.
+
+    **Example:**
+
+    ```pycon
+    >>> import tempfile
+    >>> from kernelrich.experiments import Experiment, Store, grid, run_experiment
+    >>> def compute(config):
+    ...     return {"y": config["a"] * config["x"]}
+    >>> line = Experiment(name="line", paper="demo", title="y = a x", claim="A straight line.",
+    ...                   points=lambda quick: grid(a=[1.0, 2.0], x=[0, 1]), compute=compute)
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     first = run_experiment(line, store=Store(root), progress=False)
+    ...     second = run_experiment(line, store=Store(root), progress=False)
+    >>> first.computed, second.computed, second.skipped, second.table.column("y")
+    (4, 0, 4, [0.0, 1.0, 0.0, 2.0])
+
+    ```
     """
     executor = SerialExecutor() if executor is None else executor
     start = time.perf_counter()

@@ -31,6 +31,22 @@ class Param:
     - `source`: the section, figure or file it comes from, or why we chose it.
     - `paper_value`: the paper's value when this run's differs (e.g. in quick mode), else
       `None`.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.experiments import Param
+    >>> d = Param.paper("d (input dimension)", 100, "Section 3, Fig. 2", paper_value=1000)
+    >>> d.kind, d.differs, d.assumed
+    ('paper', True, False)
+    >>> Param.choice("seed", 0, "any fixed seed; the figure averages 10").assumed
+    True
+    >>> Param.code("steps", 10**4, "")
+    Traceback (most recent call last):
+    ...
+    ValueError: Param 'steps' needs a source
+
+    ```
     """
 
     name: str

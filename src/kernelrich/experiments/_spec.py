@@ -88,6 +88,16 @@ def grid(**axes: list[Any]) -> list[dict[str, Any]]:
 
     One dict per combination, e.g. `grid(alpha=[1, 2], seed=[0, 1])` gives
     `[{"alpha": 1, "seed": 0}, {"alpha": 1, "seed": 1}, {"alpha": 2, "seed": 0}, ...]`.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.experiments import grid
+    >>> grid(alpha=[0.1, 1.0], seed=[0, 1])
+    [{'alpha': 0.1, 'seed': 0}, {'alpha': 0.1, 'seed': 1},
+     {'alpha': 1.0, 'seed': 0}, {'alpha': 1.0, 'seed': 1}]
+
+    ```
     """
     for name, values in axes.items():
         if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):

@@ -49,6 +49,20 @@ def commuting_limit(X: Float[np.ndarray, "m n"], y: Float[np.ndarray, " m"], alp
     reached and why: `tol` below float64's rounding floor for this instance (the message
     gives the floor), or no step lowers the dual any more / `max_iter` (y outside the open
     cone X R^n_{>0}).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import commuting_limit
+    >>> X, y = np.array([[1.0, 2.0]]), np.array([2.0])
+    >>> commuting_limit(X, y, alpha=1e-3).round(4)  # near min_trace_diagonal: [0, 1]
+    array([0.001 , 0.9995])
+    >>> beta = commuting_limit(X, y, alpha=10.0)
+    >>> beta.round(4), bool(np.isclose(X @ beta, y).all())
+    (array([1.9258, 0.0371]), True)
+
+    ```
     """
     X, y = _validate.design(X, y)
     log_a2 = 2 * np.log(_validate.positive("alpha", alpha))

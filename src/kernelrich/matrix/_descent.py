@@ -53,7 +53,20 @@ def training_loss(model: Factorisation, problem: Sensing | Completion, scale: fl
     """scale * sum_i (A(W)_i - y_i)^2 (scale 1: Gunasekar's sum; 1/m: Arora's mean).
 
     Called on concrete values, the arguments are checked (ValueErrors naming them); traced
-    inside jit / grad, they are not."""
+    inside jit / grad, they are not.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import completion, symmetric_factor, training_loss
+    >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.ones(3))
+    >>> model = symmetric_factor(0, n=2, d=2, scale=1.0, init="balanced")
+    >>> round(float(training_loss(model, problem, scale=1.0)), 6)
+    2.0
+
+    ```
+    """
     if _checks.traced(model, problem, scale):
         return _loss(model, problem, scale)
     problem = _checks.problem(problem)
@@ -129,6 +142,20 @@ def gradient_descent(problem: Sensing | Completion, model: Factorisation, *, ste
     **Returns:** a `DescentResult`.
 
     **Raises:** `FloatingPointError` if the loss becomes non-finite (step too large).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import completion, deep_factors, gradient_descent
+    >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.array([2.0, 1.0, 1.0]))
+    >>> model = deep_factors(0, n=2, depth=2, scale=1e-6)
+    >>> result = gradient_descent(problem, model, step=0.2, steps=1000, stop_loss=1e-12, chunk=100)
+    >>> result.converged, result.matrix.round(4)
+    (True, array([[2. , 1. ],
+           [1. , 0.5]]))
+
+    ```
     """
     problem, model, step, steps, stop_loss, chunk, top, decay, eps = _options(
         problem, model, step, steps, loss, stop_loss, chunk, top, optimizer, decay, eps)

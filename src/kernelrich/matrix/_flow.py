@@ -105,6 +105,20 @@ def gradient_flow(problem: Sensing | Completion, model: Factorisation,
     **Returns:** a `FlowPath`.
 
     **Raises:** `RuntimeError` with diffrax's result if the solve fails (e.g. max_steps).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import completion, deep_factors, gradient_flow
+    >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.array([2.0, 1.0, 1.0]))
+    >>> model = deep_factors(0, n=2, depth=2, scale=1e-6)
+    >>> path = gradient_flow(problem, model, np.array([10.0, 100.0]))
+    >>> path.times, bool(path.losses[-1] < 1e-12), path.matrices[-1].round(4)
+    (array([ 10., 100.]), True, array([[2. , 1. ],
+           [1. , 0.5]]))
+
+    ```
     """
     problem = _checks.problem(problem)
     model = _checks.model(model, problem.shape)

@@ -24,6 +24,17 @@ def low_rank_truth(seed: int, n: int, rank: int, *, m: int | None = None,
     - `rank`: 1 <= rank <= min(n, m).
 
     **Returns:** the (n, m) matrix.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import low_rank_truth
+    >>> W = low_rank_truth(0, 4, 1)
+    >>> W.shape, int(np.linalg.matrix_rank(W)), round(float(np.sum(W**2)), 6)
+    ((4, 4), 1, 16.0)
+
+    ```
     """
     n = _validate.integer("n", n, minimum=1)
     m = n if m is None else _validate.integer("m", m, minimum=1)
@@ -43,7 +54,22 @@ def gaussian_sensing(seed: int, truth: Float[np.ndarray, "n1 n2"], m: int, *,
                      symmetric: bool = False) -> Sensing:
     """m Gaussian sensing matrices A_i = G_i / n (Arora et al. 2019: randn(n, n) / n), or
     their symmetrisation (G_i + G_i^T) / (2 n) with `symmetric` (Gunasekar et al. 2017,
-    who need symmetric A_i; then `truth` must be symmetric). y_i = <A_i, truth>."""
+    who need symmetric A_i; then `truth` must be symmetric). y_i = <A_i, truth>.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import gaussian_sensing, low_rank_truth
+    >>> truth = low_rank_truth(0, 3, 1)
+    >>> problem = gaussian_sensing(1, truth, m=5)
+    >>> problem.A.shape, problem.shape
+    ((5, 3, 3), (3, 3))
+    >>> bool(np.allclose(problem.measure(truth), problem.y))
+    True
+
+    ```
+    """
     truth = _validate.finite_array("truth", truth, ndim=2)
     m = _validate.integer("m", m, minimum=1)
     n1, n2 = truth.shape
@@ -58,7 +84,22 @@ def gaussian_sensing(seed: int, truth: Float[np.ndarray, "n1 n2"], m: int, *,
 
 
 def random_completion(seed: int, truth: Float[np.ndarray, "n1 n2"], m: int) -> Completion:
-    """m entries of `truth` drawn uniformly without replacement (Arora et al. 2019)."""
+    """m entries of `truth` drawn uniformly without replacement (Arora et al. 2019).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import random_completion
+    >>> truth = np.arange(6.0).reshape(2, 3)
+    >>> problem = random_completion(0, truth, m=4)
+    >>> len(problem.y), problem.shape
+    (4, (2, 3))
+    >>> bool(np.all(problem.y == truth[problem.rows, problem.cols]))
+    True
+
+    ```
+    """
     truth = _validate.finite_array("truth", truth, ndim=2)
     m = _validate.integer("m", m, minimum=1)
     n1, n2 = truth.shape
@@ -73,7 +114,22 @@ def diagonal_sensing(X: Float[np.ndarray, "m n"], y: Float[np.ndarray, " m"],
                      truth_diagonal: Float[np.ndarray, " n"] | None = None) -> Sensing:
     """Commuting sensing matrices A_i = diag(X_i) (Gunasekar et al. 2017, Theorem 1 and
     Corollary 2): <A_i, X> = sum_j X_ij X_jj, the regression y = X diag(X) of a diagonal
-    network on the same data (Woodworth et al. 2020)."""
+    network on the same data (Woodworth et al. 2020).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import diagonal_sensing
+    >>> problem = diagonal_sensing(np.array([[1.0, 2.0]]), np.array([2.0]))
+    >>> problem.A[0]
+    array([[1., 0.],
+           [0., 2.]])
+    >>> problem.measure(np.diag([0.0, 1.0]))
+    Array([2.], dtype=float64)
+
+    ```
+    """
     X, y = _validate.design(X, y)
     A = np.zeros((X.shape[0], X.shape[1], X.shape[1]))
     idx = np.arange(X.shape[1])

@@ -30,6 +30,18 @@ def kkt_residuals(problem: Sensing | Completion, result: NuclearNormResult, *,
     "cross" (||U^T G (I - VV^T)||_F + ||(I - UU^T) G V||_F), "dual_norm"
     (max(||(I - UU^T) G (I - VV^T)||_2 - 1, 0)); for PSD X "dual_psd"
     (max(-lambda_min(I - G), 0)) and "complementarity" (||(I - G) X||_F).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import completion, kkt_residuals, min_nuclear_norm
+    >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.array([2.0, 1.0, 1.0]))
+    >>> residuals = kkt_residuals(problem, min_nuclear_norm(problem))
+    >>> {name: round(value, 4) for name, value in residuals.items()}
+    {'primal': 0.0, 'slackness': 0.0, 'support': 0.0, 'cross': 0.0, 'dual_norm': 0.0}
+
+    ```
     """
     problem = _checks.problem(problem)
     if not isinstance(result, NuclearNormResult):

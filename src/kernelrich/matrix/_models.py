@@ -51,6 +51,20 @@ def symmetric_factor(seed: int, n: int, d: int, scale: float, init: str = "gauss
     - `scale`: alpha > 0.
     - `init`: "gaussian" (U0 with iid N(0, 1 / n) entries, so ||U0 U0^T||_F ~ sqrt(n d)/n)
       or "balanced" (U0 = the first d columns of the identity, X(0) = alpha^2 diag(1_d, 0)).
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.matrix import symmetric_factor
+    >>> model = symmetric_factor(0, n=3, d=3, scale=0.1, init="balanced")
+    >>> model.depth, model.factors[0].shape
+    (2, (3, 3))
+    >>> model.matrix().round(6)
+    Array([[0.01, 0.  , 0.  ],
+           [0.  , 0.01, 0.  ],
+           [0.  , 0.  , 0.01]], dtype=float64)
+
+    ```
     """
     n, d, scale = _sizes(n, d, scale)
     if init == "balanced":
@@ -74,6 +88,20 @@ def deep_factors(seed: int, n: int, depth: int, scale: float, init: str = "gauss
     - `init`: "gaussian" (iid N(0, s^(2/N) / n) entries per layer: the end-to-end matrix
       has ||W(0)||_F about s sqrt(n)) or "balanced" (W_j = s^(1/N) I, so W(0) = s I and
       W_{j+1}^T W_{j+1} = W_j W_j^T: the balanced init of Theorem 3).
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.matrix import deep_factors
+    >>> model = deep_factors(0, n=2, depth=3, scale=8.0, init="balanced")
+    >>> model.depth, model.factors[0].round(6)
+    (3, Array([[2., 0.],
+           [0., 2.]], dtype=float64))
+    >>> model.matrix().round(6)
+    Array([[8., 0.],
+           [0., 8.]], dtype=float64)
+
+    ```
     """
     n, _, scale = _sizes(n, n, scale)
     depth = _validate.integer("depth", depth, minimum=1)

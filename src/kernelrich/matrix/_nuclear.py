@@ -91,6 +91,19 @@ def min_nuclear_norm(problem: Sensing | Completion, *, psd: bool = False, tol: f
 
     **Raises:** `RuntimeError` naming the solver's status if it is not "optimal" (or
     "optimal_inaccurate" with `allow_inaccurate`): infeasible, unbounded or failed.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import completion, min_nuclear_norm
+    >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.array([2.0, 1.0, 1.0]))
+    >>> result = min_nuclear_norm(problem)
+    >>> result.status, result.X.round(6), round(result.nuclear_norm, 6)
+    ('optimal', array([[2. , 1. ],
+           [1. , 0.5]]), 2.5)
+
+    ```
     """
     problem = _checks.problem(problem)
     if solver not in SOLVERS:

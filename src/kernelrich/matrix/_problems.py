@@ -72,7 +72,21 @@ class Completion(eqx.Module):
 
 def sensing(A, y, truth=None, *, symmetric: bool = False) -> Sensing:
     """A checked `Sensing` problem; with `symmetric`, every A_i must be symmetric (the
-    PSD setting of Gunasekar et al., where A_i are symmetric and linearly independent)."""
+    PSD setting of Gunasekar et al., where A_i are symmetric and linearly independent).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import sensing
+    >>> problem = sensing(np.eye(2)[None], np.array([1.0]), symmetric=True)
+    >>> problem.shape
+    (2, 2)
+    >>> problem.measure(np.array([[0.5, 3.0], [3.0, 0.5]]))
+    Array([1.], dtype=float64)
+
+    ```
+    """
     A = _validate.finite_array("A", A, ndim=3)
     y = _validate.finite_array("y", y, ndim=1)
     if A.shape[0] != y.shape[0]:
@@ -90,7 +104,22 @@ def sensing(A, y, truth=None, *, symmetric: bool = False) -> Sensing:
 
 
 def completion(rows, cols, shape, y, truth=None) -> Completion:
-    """A checked `Completion` problem: indices in range, no entry observed twice."""
+    """A checked `Completion` problem: indices in range, no entry observed twice.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import completion
+    >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.ones(3))
+    >>> problem.measure(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    Array([1., 2., 3.], dtype=float64)
+    >>> problem.adjoint(np.array([1.0, 2.0, 3.0]))
+    Array([[1., 2.],
+           [3., 0.]], dtype=float64)
+
+    ```
+    """
     if np.ndim(shape) != 1 or len(shape) != 2:
         raise ValueError(f"shape must be a pair (n1, n2), got {_validate._show(shape)}")
     shape = (_validate.integer("shape[0]", shape[0], minimum=1),

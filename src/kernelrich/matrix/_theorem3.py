@@ -24,7 +24,21 @@ def end_to_end_loss(W, problem: Sensing | Completion, scale: float):
     """l(W) = scale * ||A(W) - y||^2, the loss of the end-to-end matrix.
 
     Called on concrete values, the arguments are checked (ValueErrors naming them); traced
-    inside jit / grad, they are not."""
+    inside jit / grad, they are not.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import completion, end_to_end_loss
+    >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.ones(3))
+    >>> round(float(end_to_end_loss(np.eye(2), problem, scale=1 / 3)), 6)
+    0.666667
+    >>> round(float(end_to_end_loss(np.ones((2, 2)), problem, scale=1 / 3)), 6)
+    0.0
+
+    ```
+    """
     if not _checks.traced(W, problem, scale):
         problem = _checks.problem(problem)
         W = jnp.asarray(_checks.matrix("W", W, problem.shape))
@@ -49,6 +63,21 @@ def singular_basis_gradient(problem: Sensing | Completion, W: Float[np.ndarray, 
     - `loss`: "mean" (l = (1/m) sum_i r_i^2) or "sum".
 
     **Returns:** the k x k matrix, rows and columns in the order of `numpy.linalg.svd`.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import completion, singular_basis_gradient
+    >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.ones(3))
+    >>> singular_basis_gradient(problem, np.diag([2.0, 1.0]), loss="sum").round(6)
+    array([[ 2., -2.],
+           [-2.,  0.]])
+    >>> singular_basis_gradient(problem, np.ones((2, 2))).round(6)
+    array([[0., 0.],
+           [0., 0.]])
+
+    ```
     """
     problem = _checks.problem(problem)
     W = _checks.matrix("W", W, problem.shape)
@@ -80,6 +109,17 @@ def gradient_alignment(problem: Sensing | Completion, W: Float[np.ndarray, "n1 n
     off it (Arora et al.'s code, main.py: diag/mean, diag/std, off_diag/mean, off_diag/std).
 
     **Returns:** [diagonal mean, diagonal std, off-diagonal mean, off-diagonal std].
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import completion, gradient_alignment
+    >>> problem = completion([0, 0, 1], [0, 1, 0], (2, 2), np.ones(3))
+    >>> gradient_alignment(problem, np.diag([2.0, 1.0]), loss="sum").round(6)
+    array([1., 1., 2., 0.])
+
+    ```
     """
     full = np.abs(singular_basis_gradient(problem, W, loss=loss))
     top = full.max() if full.max() > 0 else 1.0  # the statistics of full / top, rescaled,
@@ -102,6 +142,17 @@ def singular_value_rates(problem: Sensing | Completion, W: Float[np.ndarray, "n1
     - `loss`: "mean" or "sum", as in the flow.
 
     **Returns:** d sigma_r / dt, in the order of `numpy.linalg.svd` (decreasing sigma).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import completion, singular_value_rates
+    >>> problem = completion([0, 0, 1], [0, 1, 1], (2, 2), np.ones(3))
+    >>> singular_value_rates(problem, np.diag([2.0, 0.5]), depth=3, loss="sum").round(6)
+    array([-15.119053,   1.190551])
+
+    ```
     """
     depth = _validate.integer("depth", depth, minimum=1)
     projections = np.diag(singular_basis_gradient(problem, W, loss=loss))

@@ -30,6 +30,18 @@ def min_trace_diagonal(X: Float[np.ndarray, "m n"], y: Float[np.ndarray, " m"]
 
     **Raises:** `RuntimeError` with the solver's message if the LP is not solved to
     optimality (infeasible: y outside the cone {X beta : beta >= 0}).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.matrix import min_trace_diagonal
+    >>> min_trace_diagonal(np.array([[1.0, 2.0]]), np.array([2.0])).round(6)
+    array([0., 1.])
+    >>> min_trace_diagonal(np.array([[1.0, -1.0, 2.0]]), np.array([1.0])).round(6)
+    array([0. , 0. , 0.5])
+
+    ```
     """
     X, y = _validate.design(X, y)
     _validate.bounded("X", X)

@@ -50,6 +50,19 @@ def deconvolution_minimum(model: SpikeDeconvolution, grid_size: int = 2048,
     - `tol`: Clarabel's absolute and relative gap and feasibility tolerances, > 0.
 
     **Returns:** a `GridMinimum`; check its `status` before trusting `value`.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.meanfield import SpikeDeconvolution, deconvolution_minimum, observe
+    >>> model = SpikeDeconvolution(observe([0.25], [1.0], cutoff=3), cutoff=3, lam=0.01)
+    >>> best = deconvolution_minimum(model, grid_size=16)
+    >>> best.status, round(best.value, 6)
+    ('optimal', 0.009993)
+    >>> float(best.grid[best.masses.argmax()]), round(float(best.masses.max()), 6)
+    (0.25, 0.998571)
+
+    ```
     """
     cp = require("cvxpy", "deconvolution_minimum")
 
@@ -78,7 +91,22 @@ def deconvolution_minimum(model: SpikeDeconvolution, grid_size: int = 2048,
 
 def lasso_objective(model: SpikeDeconvolution, grid: Float[np.ndarray, " N"],
                     masses: Float[np.ndarray, " N"]) -> float:
-    """J(sum_j masses_j delta_{grid_j}) = 1/2 |Phi c - y|^2 + lambda |c|_1 (NaN-propagating)."""
+    """J(sum_j masses_j delta_{grid_j}) = 1/2 |Phi c - y|^2 + lambda |c|_1 (NaN-propagating).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.meanfield import SpikeDeconvolution, lasso_objective, observe
+    >>> model = SpikeDeconvolution(observe([0.25], [1.0], cutoff=3), cutoff=3, lam=0.01)
+    >>> grid = np.arange(4) / 4
+    >>> round(lasso_objective(model, grid, np.array([0.0, 1.0, 0.0, 0.0])), 6)
+    0.01
+    >>> round(lasso_objective(model, grid, np.zeros(4)), 6)
+    3.5
+
+    ```
+    """
     Phi = fourier_features(np.asarray(grid, float), model.cutoff, np).T
     r = Phi @ np.asarray(masses, float) - np.asarray(model.observed)
     return 0.5 * float(r @ r) + model.lam * float(np.abs(masses).sum())

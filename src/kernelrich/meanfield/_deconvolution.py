@@ -21,6 +21,15 @@ def fourier_features(theta: Float[Array, "..."], cutoff: int, xp=jnp) -> Float[A
     The real Fourier coefficients of the shifted Dirichlet kernel psi(. - theta), with
     psi(t) = sum_{|k| <= K} exp(2 i pi k t): by Parseval <phi(theta), phi(theta')> =
     psi(theta - theta') and ||int phi dmu - y|| is the L2(T) distance of the signals.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.meanfield import fourier_features
+    >>> fourier_features(0.25, cutoff=1).round(6)
+    Array([1.      , 0.      , 1.414214], dtype=float64)
+
+    ```
     """
     if not isinstance(theta, jax.core.Tracer):  # traced inside jit: checked by the caller
         theta = xp.asarray(_validate.finite_values("theta", theta))
@@ -31,7 +40,18 @@ def fourier_features(theta: Float[Array, "..."], cutoff: int, xp=jnp) -> Float[A
 
 
 def dirichlet(t: Float[np.ndarray, "..."], cutoff: int) -> Float[np.ndarray, "..."]:
-    """psi(t) = sum_{|k| <= K} exp(2 i pi k t) = 1 + 2 sum_{k=1}^K cos(2 pi k t)."""
+    """psi(t) = sum_{|k| <= K} exp(2 i pi k t) = 1 + 2 sum_{k=1}^K cos(2 pi k t).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.meanfield import dirichlet
+    >>> dirichlet(np.array([0.0, 0.5]), cutoff=2).round(6)
+    array([5., 1.])
+
+    ```
+    """
     k = np.arange(1, cutoff + 1)
     t = _validate.finite_values("t", t)
     return 1 + 2 * np.cos(2 * np.pi * t[..., None] * k).sum(-1)
@@ -97,7 +117,17 @@ class SpikeDeconvolution(ParticleModel):
 
 def observe(positions, masses, cutoff: int) -> np.ndarray:
     """y = int phi d mu* for mu* = sum_j masses_j delta_{positions_j}: the noiseless low-pass
-    observation of a spike train, as a Fourier vector of length 2K + 1."""
+    observation of a spike train, as a Fourier vector of length 2K + 1.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.meanfield import observe
+    >>> observe([0.25, 0.5], [1.0, -0.5], cutoff=1).round(6)
+    array([0.5     , 0.707107, 1.414214])
+
+    ```
+    """
     positions = _validate.finite_array("positions", positions, ndim=1)
     masses = _validate.finite_array("masses", masses, ndim=1)
     cutoff = _validate.integer("cutoff", cutoff, minimum=1)
@@ -118,6 +148,18 @@ def spike_train(key: jax.Array, count: int, min_separation: float
     sign(g)/2 + (u - 1/2)/2 normalised to total variation 1.
 
     **Returns:** `(positions, masses)`, positions sorted in [0, 1).
+
+    **Example:**
+
+    ```pycon
+    >>> import jax
+    >>> import numpy as np
+    >>> from kernelrich.meanfield import spike_train
+    >>> positions, masses = spike_train(jax.random.key(0), count=3, min_separation=0.1)
+    >>> positions.shape, round(float(np.abs(masses).sum()), 6)
+    ((3,), 1.0)
+
+    ```
     """
     count = _validate.integer("count", count, minimum=1)
     min_separation = _validate.positive("min_separation", min_separation)

@@ -72,6 +72,19 @@ def particle_descent(
 
     **Returns:** a `ParticlePath` with `num_steps / record_every + 1` records and J_m after
     every step in `curve`.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax
+    >>> from kernelrich.meanfield import init_sphere, particle_descent, teacher_student
+    >>> model, teacher = teacher_student(jax.random.key(0), d=2, m0=2, n=10, activation="sigmoid")
+    >>> init = init_sphere(jax.random.key(1), m=10, p=2, radius=0.1)
+    >>> path = particle_descent(model, init, step=0.5, num_steps=40, record_every=20)
+    >>> path.times, path.loss.round(6)  # the flow: 0.008239, 0.007557, 0.007482
+    (array([ 0., 10., 20.]), array([0.008239, 0.007556, 0.007482]))
+
+    ```
     """
     init = check_particles("init", init)
     step = _validate.positive("step", step)

@@ -79,6 +79,20 @@ def particle_flow(
       `ok` False), its records after the stop not finite.
 
     **Returns:** a `ParticlePath` saved at `times` (`step` is None, `curve` equals `loss`).
+
+    **Example:**
+
+    ```pycon
+    >>> import jax
+    >>> import numpy as np
+    >>> from kernelrich.meanfield import init_sphere, particle_flow, teacher_student
+    >>> model, teacher = teacher_student(jax.random.key(0), d=2, m0=2, n=10, activation="sigmoid")
+    >>> init = init_sphere(jax.random.key(1), m=10, p=2, radius=0.1)
+    >>> path = particle_flow(model, init, times=np.array([0.0, 10.0, 20.0]))
+    >>> path.ok, path.loss.round(6)
+    (True, array([0.008239, 0.007557, 0.007482]))
+
+    ```
     """
     init = check_particles("init", init)
     times = _check_times(times)

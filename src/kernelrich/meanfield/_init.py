@@ -36,6 +36,17 @@ def init_gaussian(key: jax.Array, m: int, p: int, std: float = 1.0) -> Particles
     - `std`: the standard deviation, > 0.
 
     **Returns:** `Particles` with w of shape (m,), theta of shape (m, p).
+
+    **Example:**
+
+    ```pycon
+    >>> import jax
+    >>> from kernelrich.meanfield import init_gaussian
+    >>> particles = init_gaussian(jax.random.key(0), m=4, p=2, std=0.1)
+    >>> particles.m, particles.w.shape, particles.theta.shape
+    (4, (4,), (4, 2))
+
+    ```
     """
     m = _validate.integer("m", m, minimum=1)
     p = _validate.integer("p", p, minimum=1)
@@ -54,6 +65,19 @@ def init_sphere(key: jax.Array, m: int, p: int, radius: float = 1.0) -> Particle
     **Arguments:** as `init_gaussian`; `radius` > 0.
 
     **Returns:** `Particles` with |(w_i, theta_i)| = radius.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.meanfield import init_sphere
+    >>> particles = init_sphere(jax.random.key(1), m=10, p=2, radius=0.1)
+    >>> norms = jnp.hypot(particles.w, jnp.linalg.norm(particles.theta, axis=1))
+    >>> particles.theta.shape, bool(jnp.allclose(norms, 0.1))
+    ((10, 2), True)
+
+    ```
     """
     m = _validate.integer("m", m, minimum=1)
     p = _validate.integer("p", p, minimum=1)
@@ -81,6 +105,17 @@ def init_torus(key: jax.Array | None, m: int, weight: float = 0.5, grid: bool = 
     - `grid`: evenly spaced (True) or uniform random (False) positions.
 
     **Returns:** `Particles` with theta of shape (m, 1) in [0, 1).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.meanfield import init_torus
+    >>> particles = init_torus(None, m=4, weight=0.5)
+    >>> np.asarray(particles.w), np.asarray(particles.theta[:, 0])
+    (array([ 0.5, -0.5,  0.5, -0.5]), array([0.  , 0.25, 0.5 , 0.75]))
+
+    ```
     """
     m = _validate.integer("m", m, minimum=1)
     weight = _validate.nonnegative("weight", weight)
@@ -99,6 +134,19 @@ def symmetrize(particles: Particles) -> Particles:
 
     The initial function int phi dmu is then exactly zero (Chizat, Oyallon & Bach 2019's
     doubling trick), so the lazy and mean-field scalings start from the same predictor.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.meanfield import TwoLayerNet, init_gaussian, predict, symmetrize
+    >>> model = TwoLayerNet([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0])
+    >>> particles = symmetrize(init_gaussian(jax.random.key(0), m=3, p=2))
+    >>> particles.m, bool(jnp.abs(predict(model, particles)).max() < 1e-15)
+    (6, True)
+
+    ```
     """
     return Particles(
         jnp.concatenate([particles.w, -particles.w]),
@@ -121,6 +169,20 @@ def replicate(particles: Particles, copies: int) -> Particles:
     - `copies`: >= 1.
 
     **Returns:** `Particles` with `copies * m` particles.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.meanfield import TwoLayerNet, init_gaussian, predict, replicate
+    >>> model = TwoLayerNet([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0])
+    >>> particles = init_gaussian(jax.random.key(0), m=3, p=2)
+    >>> copies = replicate(particles, 4)
+    >>> copies.m, bool(jnp.allclose(predict(model, copies), predict(model, particles)))
+    (12, True)
+
+    ```
     """
     copies = _validate.integer("copies", copies, minimum=1)
     return Particles(jnp.tile(particles.w, copies), jnp.tile(particles.theta, (copies, 1)))

@@ -32,6 +32,19 @@ def to_measure(
     - `project`: project onto the sphere (needs `model.homogeneity >= 1`).
 
     **Returns:** a `Measure` whose atoms are distinct.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.meanfield import Particles, TwoLayerNet, to_measure
+    >>> model = TwoLayerNet([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0])
+    >>> particles = Particles(jnp.array([1.0, 2.0]), jnp.array([[3.0, 0.0], [1.0, 0.0]]))
+    >>> measure = to_measure(model, particles, project=True)
+    >>> measure.atoms, measure.masses
+    (array([[1., 0.]]), array([2.5]))
+
+    ```
     """
     particles = check_particles("particles", particles)
     gamma = check_scaling(scaling)

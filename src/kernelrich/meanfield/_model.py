@@ -80,6 +80,20 @@ def predict(model: ParticleModel, particles: Particles, gamma: float = 1.0) -> F
     - `gamma`: the output scale exponent (1: mean field, 1/2: lazy).
 
     **Returns:** the vector of F.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.meanfield import Particles, TwoLayerNet, predict
+    >>> model = TwoLayerNet([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0])
+    >>> particles = Particles(jnp.array([1.0, 2.0]), jnp.array([[1.0, 0.0], [0.0, 1.0]]))
+    >>> predict(model, particles)
+    Array([0.5, 1. ], dtype=float64)
+    >>> predict(model, particles, gamma=0.5).round(6)
+    Array([0.707107, 1.414214], dtype=float64)
+
+    ```
     """
     if _concrete(particles):
         particles = _checked(model, particles)
@@ -104,6 +118,18 @@ def objective(
     - `weight_decay`: kappa >= 0; adds (kappa / 2m) sum_i (w_i^2 + |theta_i|^2).
 
     **Returns:** the scalar objective.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.meanfield import Particles, TwoLayerNet, objective
+    >>> model = TwoLayerNet([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0])
+    >>> particles = Particles(jnp.array([1.0, 2.0]), jnp.array([[1.0, 0.0], [0.0, 1.0]]))
+    >>> float(objective(model, particles))
+    1.0625
+
+    ```
     """
     if _concrete(particles):
         value = _objective(model, _checked(model, particles), gamma, weight_decay)
@@ -137,6 +163,20 @@ def velocity(
     metric; another beta is the same flow after rescaling theta by beta^-1/2).
 
     **Returns:** `(J_m, velocity)`, the velocity as `Particles`.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.meanfield import Particles, TwoLayerNet, velocity
+    >>> model = TwoLayerNet([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0])
+    >>> particles = Particles(jnp.array([1.0, 2.0]), jnp.array([[1.0, 1.0], [1.0, 0.5]]))
+    >>> value, v = velocity(model, particles)
+    >>> float(value), v.w, v.theta
+    (1.0625, Array([-1.25, -0.75], dtype=float64), Array([[-0.25, -1.  ],
+           [-0.5 , -2.  ]], dtype=float64))
+
+    ```
     """
     if _concrete(particles):
         particles = _checked(model, particles)

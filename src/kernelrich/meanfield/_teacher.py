@@ -46,6 +46,20 @@ def teacher_student(
 
     **Returns:** `(model, teacher)`: the student's `TwoLayerNet` on the data, and the teacher
     as mean-field `Particles` (predict(model, teacher) = y).
+
+    **Example:**
+
+    ```pycon
+    >>> import jax
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.meanfield import predict, teacher_student
+    >>> model, teacher = teacher_student(jax.random.key(0), d=2, m0=2, n=10, activation="sigmoid")
+    >>> model.X.shape, teacher.m
+    ((10, 2), 2)
+    >>> bool(jnp.allclose(predict(model, teacher), model.y))
+    True
+
+    ```
     """
     d = _validate.integer("d", d, minimum=1)
     m0 = _validate.integer("m0", m0, minimum=1)

@@ -52,6 +52,18 @@ def decay_exponent(spectrum: MercerSpectrum, k_min: int, k_max: int | None = Non
     as the odd ones of the two-layer ReLU NTK without bias, drops out).
 
     **Returns:** p (> 0 for a decaying spectrum).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import decay_exponent, mercer_eigenvalues
+    >>> laplace = lambda t: np.exp(-np.sqrt(np.maximum(2 - 2 * t, 0.0)))
+    >>> spectrum = mercer_eigenvalues(laplace, 40, dim=3)
+    >>> round(decay_exponent(spectrum, k_min=10), 2)
+    3.0
+
+    ```
     """
     k = _degrees(spectrum, k_min, k_max)
     x = np.log(k + _shift(spectrum.dim))
@@ -73,6 +85,20 @@ def extrapolated_tail(spectrum: MercerSpectrum, exponent: float, *, k_min: int |
     - `k_min`: the first degree of the fit.
 
     **Returns:** the estimated mass of the degrees above K (sum to 10^6, then the integral).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import extrapolated_tail, mercer_eigenvalues
+    >>> laplace = lambda t: np.exp(-np.sqrt(np.maximum(2 - 2 * t, 0.0)))
+    >>> spectrum = mercer_eigenvalues(laplace, 40, dim=3)
+    >>> tail = extrapolated_tail(spectrum, exponent=3.0)
+    >>> kept = float(spectrum.multiplicities @ spectrum.eigenvalues)
+    >>> round(tail, 4), round(kept + tail, 4), spectrum.kappa_one
+    (0.0244, 1.0, 1.0)
+
+    ```
     """
     p = _validate.positive("exponent", exponent)
     d, top = spectrum.dim, spectrum.max_degree

@@ -20,6 +20,19 @@ def gram_eigenvalues(kernel: DotProductKernel, X, *, normalise: bool = False) ->
     - `X`: (n, dim) points on its sphere (`normalise=True` projects them onto it).
 
     **Returns:** n eigenvalues, largest first.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.spectrum import dot_product_kernel, gram_eigenvalues, sphere_points
+    >>> kernel = dot_product_kernel(lambda t: t**2, 3)
+    >>> values = gram_eigenvalues(kernel, sphere_points(200, 3, seed=0))
+    >>> values.shape, round(float(values.sum()), 6), int((values > 1e-10).sum())
+    ((200,), 1.0, 6)
+    >>> values[:6].round(2)
+    array([0.34, 0.16, 0.15, 0.13, 0.12, 0.11])
+
+    ```
     """
     if not isinstance(kernel, DotProductKernel):
         raise ValueError(f"kernel must be a DotProductKernel, got {kernel!r}")
@@ -40,6 +53,20 @@ def population_eigenvalues(spectrum: MercerSpectrum, count: int) -> tuple[np.nda
     **Returns:** `(values, degrees)`, each of length `count`. Raises `ValueError` when the
     list would reach eigenvalues as small as those of the spectrum's top two degrees
     (larger ones may then lie above its degree K: ask for a higher max_degree).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import mercer_eigenvalues, population_eigenvalues
+    >>> spectrum = mercer_eigenvalues(np.exp, 8, dim=3)
+    >>> values, degrees = population_eigenvalues(spectrum, 5)
+    >>> values.round(6), degrees
+    (array([1.175201, 0.367879, 0.367879, 0.367879, 0.071563]), array([0, 1, 1, 1, 2]))
+    >>> spectrum.eigenvalues[:2].round(6)
+    array([1.175201, 0.367879])
+
+    ```
     """
     if not isinstance(spectrum, MercerSpectrum):
         raise ValueError(f"spectrum must be a MercerSpectrum, got {spectrum!r}")

@@ -43,6 +43,17 @@ def multiplicity(dim: int, max_degree: int) -> np.ndarray:
 
     **Returns:** a float64 array of length max_degree + 1 (exact integers while they are
     below 2^53). Raises `ValueError` when N(d, k) overflows float64.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.spectrum import multiplicity
+    >>> multiplicity(3, 4)
+    array([1., 3., 5., 7., 9.])
+    >>> multiplicity(2, 3)
+    array([1., 2., 2., 2.])
+
+    ```
     """
     dim, max_degree = dimension(dim), degree("max_degree", max_degree)
     out = np.empty(max_degree + 1)
@@ -58,7 +69,18 @@ def multiplicity(dim: int, max_degree: int) -> np.ndarray:
 
 
 def funk_hecke_constant(dim: int) -> float:
-    """c_d = Gamma(d/2) / (sqrt(pi) Gamma((d-1)/2)) = |S^(d-2)| / |S^(d-1)|."""
+    """c_d = Gamma(d/2) / (sqrt(pi) Gamma((d-1)/2)) = |S^(d-2)| / |S^(d-1)|.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import funk_hecke_constant
+    >>> round(funk_hecke_constant(3), 6), round(funk_hecke_constant(2), 6), round(1 / np.pi, 6)
+    (0.5, 0.31831, 0.31831)
+
+    ```
+    """
     dim = dimension(dim)
     return math.exp(math.lgamma(dim / 2) - math.lgamma((dim - 1) / 2) - 0.5 * math.log(math.pi))
 
@@ -79,6 +101,20 @@ def gegenbauer(max_degree: int, dim: int, t) -> np.ndarray:
     - `t`: points in [-1, 1], any shape.
 
     **Returns:** an array of shape (K + 1, *t.shape).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import gegenbauer
+    >>> gegenbauer(2, 3, np.array([0.5, 1.0]))
+    array([[ 1.   ,  1.   ],
+           [ 0.5  ,  1.   ],
+           [-0.125,  1.   ]])
+    >>> gegenbauer(3, 2, 0.5).round(6)
+    array([ 1. ,  0.5, -0.5, -1. ])
+
+    ```
     """
     max_degree, dim = degree("max_degree", max_degree), dimension(dim)
     t = _validate.finite_array("t", t) if np.ndim(t) else np.asarray(

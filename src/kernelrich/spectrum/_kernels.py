@@ -89,6 +89,19 @@ def ntk_kernel(
     - `radius`: the norm of the inputs (`sqrt(dim)` makes x.x'/n_0 = t).
 
     **Returns:** a `DotProductKernel`.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import ntk_kernel
+    >>> kernel = ntk_kernel(3, depth=2, bias_std=0.0)
+    >>> kernel.name
+    'NTK, relu, depth 2, beta 0, radius 1'
+    >>> kernel(np.array([0.0, 1.0])).round(6)
+    array([0.053052, 0.333333])
+
+    ```
     """
     return _network_kernel("NTK", infinite_ntk, dim, depth, activation, bias_std, radius,
                            method, order)
@@ -99,7 +112,19 @@ def nngp_kernel(
     radius: float = 1.0, method: str = "auto", order: int | None = None,
 ) -> DotProductKernel:
     """The infinite-width NNGP Sigma^(L) of `kernelrich.ntk.infinite_nngp` as kappa(t) on the
-    sphere; arguments as `ntk_kernel`."""
+    sphere; arguments as `ntk_kernel`.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import nngp_kernel
+    >>> kernel = nngp_kernel(3, depth=2, bias_std=0.0)
+    >>> kernel(np.array([0.0, 1.0])).round(6)
+    array([0.053052, 0.166667])
+
+    ```
+    """
     return _network_kernel("NNGP", infinite_nngp, dim, depth, activation, bias_std, radius,
                            method, order)
 
@@ -159,6 +184,21 @@ def as_dot_product(
 
     **Returns:** a `DotProductKernel`. Raises `ValueError` when `kernel_fn` fails, returns a
     wrong shape or non-finite values, or is not a dot-product kernel.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import as_dot_product
+    >>> kernel = as_dot_product(lambda A, B: np.exp(A @ B.T), 3, name="exp")
+    >>> kernel(np.array([0.0, 1.0])).round(6)
+    array([1.      , 2.718282])
+    >>> as_dot_product(lambda A, B: np.exp(A[:, :1] @ B[:, :1].T), 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel is not a dot-product kernel on the sphere of radius 1 in ...
+
+    ```
     """
     dim = dimension(dim)
     radius = _validate.positive("radius", radius)
@@ -200,6 +240,20 @@ def dot_product_kernel(
 
     **Returns:** a `DotProductKernel`. Raises `ValueError` when `kappa` fails or returns
     the wrong shape on a probe of [-1, 1].
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import dot_product_kernel
+    >>> kernel = dot_product_kernel(lambda t: t**2, 3, name="square")
+    >>> kernel(np.array([-1.0, 0.5, 1.0]))
+    array([1.  , 0.25, 1.  ])
+    >>> kernel.matrix(np.array([[1.0, 0.0, 0.0], [0.6, 0.8, 0.0]])).round(6)
+    array([[1.  , 0.36],
+           [0.36, 1.  ]])
+
+    ```
     """
     dim = dimension(dim)
     radius = _validate.positive("radius", radius)

@@ -89,6 +89,22 @@ def learning_curve(
     **Returns:** a `LearningCurve`. Raises `ValueError` for a ridgeless request at an n
     that the kernel's rank does not exceed (no interpolating solution is defined), and for
     an n beyond the spectrum's reach (`max_tail_bound`).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import learning_curve
+    >>> spectrum = (np.array([0.5, 0.1]), np.array([1, 5]))
+    >>> curve = learning_curve(spectrum, {0: 1.0, 1: 0.5}, np.array([1.0, 3.0, 10.0]), ridge=1e-3)
+    >>> curve.test_error.round(4)
+    array([0.9708, 0.4253, 0.    ])
+    >>> curve.learnability.round(4)
+    array([[0.4033, 0.1191],
+           [0.7965, 0.4391],
+           [0.9995, 0.9975]])
+
+    ```
     """
     mu, counts, tail = _spectrum(spectrum, tail_mass)
     power = _power(target_power, mu.size)

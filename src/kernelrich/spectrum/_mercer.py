@@ -128,6 +128,18 @@ def mercer_eigenvalues(
       with `resolved` False.
 
     **Returns:** a `MercerSpectrum`.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.spectrum import mercer_eigenvalues
+    >>> spectrum = mercer_eigenvalues(lambda t: t**2, 2, dim=3)
+    >>> spectrum.eigenvalues.round(6), spectrum.multiplicities
+    (array([0.333333, 0.      , 0.133333]), array([1., 3., 5.]))
+    >>> round(float(spectrum.multiplicities @ spectrum.eigenvalues), 6), spectrum.kappa_one
+    (1.0, 1.0)
+
+    ```
     """
     of_angle, dim, name, kernel_rtol = _kernel(kernel, dim, kernel_rtol)
     max_degree = degree("max_degree", max_degree)

@@ -40,6 +40,23 @@ def fit_mode_errors(
     test error of f_j in each degree k <= K; tail of shape (m,), a bound on f_j's power above
     K (NaN without `gram`). The test error is errors.sum(axis=1) + (tail between 0 and the
     bound).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import (dot_product_kernel, fit_mode_errors, harmonic_target,
+    ...                                  mercer_eigenvalues, sphere_points)
+    >>> kernel = dot_product_kernel(lambda t: t**2, 3)
+    >>> spectrum = mercer_eigenvalues(kernel, 2)
+    >>> target = harmonic_target(3, {2: 1.0}, anchors=20)
+    >>> X = sphere_points(30, 3, seed=0)
+    >>> coefficients = np.linalg.lstsq(kernel.matrix(X), target(X), rcond=None)[0]
+    >>> errors, tail = fit_mode_errors(spectrum, X, coefficients, target, gram=kernel.matrix(X))
+    >>> errors.round(6), tail.round(6)
+    (array([[0., 0., 0.]]), array([0.]))
+
+    ```
     """
     if not isinstance(spectrum, MercerSpectrum):
         raise ValueError(f"spectrum must be a MercerSpectrum, got {spectrum!r}")

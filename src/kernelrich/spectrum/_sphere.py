@@ -18,6 +18,17 @@ def sphere_points(n: int, dim: int, *, radius: float = 1.0, seed: int = 0) -> np
     **Arguments:** `n` >= 1, `dim` >= 2, `radius` > 0, `seed` (NumPy's default generator).
 
     **Returns:** an (n, dim) float64 array (normalised Gaussian vectors).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import sphere_points
+    >>> X = sphere_points(5, 3, radius=2.0, seed=0)
+    >>> X.shape, np.linalg.norm(X, axis=1).round(6)
+    ((5, 3), array([2., 2., 2., 2., 2.]))
+
+    ```
     """
     n = _validate.integer("n", n, minimum=1)
     dim = dimension(dim)
@@ -41,6 +52,19 @@ def on_sphere(name: str, X, *, dim: int | None = None, radius: float = 1.0,
 
     **Returns:** the points. Raises `ValueError` naming `name` for a row whose norm differs
     from `radius` by more than 1e-10 (relative) unless `normalise`.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.spectrum import on_sphere
+    >>> on_sphere("X", [[3.0, 4.0]], normalise=True)
+    array([[0.6, 0.8]])
+    >>> on_sphere("X", [[3.0, 4.0]])
+    Traceback (most recent call last):
+    ...
+    ValueError: X must lie on the sphere of radius 1: row 0 has norm 5 (1 rows ...
+
+    ```
     """
     X = _validate.finite_array(name, X, ndim=2)
     if dim is not None and X.shape[1] != dim:

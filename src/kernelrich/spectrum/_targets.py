@@ -75,6 +75,20 @@ def harmonic_target(
       rescaled to the powers.
 
     **Returns:** a `HarmonicTarget`.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.spectrum import harmonic_target, sphere_points
+    >>> target = harmonic_target(3, {1: 1.0, 2: 0.5}, anchors=20)
+    >>> target.powers
+    array([0. , 1. , 0.5])
+    >>> X = sphere_points(20000, 3, seed=1)
+    >>> round(float(np.mean(target(X) ** 2)), 2)
+    1.49
+
+    ```
     """
     dim = dimension(dim)
     anchors = _validate.integer("anchors", anchors, minimum=1)
