@@ -40,12 +40,7 @@ NOT_YET_COVERED = {
 }
 """Modules whose public functions are not yet required to have examples, with the reason."""
 
-EXEMPT: dict[str, str] = {
-    "kernelrich.experiments.to_jsonable": (
-        "its example shows a bug: a NumPy float64 scalar comes back as np.float64, not the "
-        "Python float the docstring promises (np.float64 is a float subclass, so it passes "
-        "the int | float test before the np.generic one)"),
-}
+EXEMPT: dict[str, str] = {}
 """Public functions ("module.name") left without an example, with the reason."""
 
 OPTIONFLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE

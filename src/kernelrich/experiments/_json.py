@@ -26,17 +26,28 @@ def to_jsonable(value: Any) -> Any:
     **Raises:**
 
     `TypeError` for anything that has no JSON form (with the offending type in the message).
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.experiments import to_jsonable
+    >>> out = to_jsonable({"x": np.float64(0.5), "n": np.int64(3), "v": np.arange(3.0)})
+    >>> out, type(out["x"]).__name__
+    ({'x': 0.5, 'n': 3, 'v': [0.0, 1.0, 2.0]}, 'float')
+
+    ```
     """
     if value is None or isinstance(value, bool | str):
         return value
+    if isinstance(value, np.generic):  # before float: np.float64 is a float subclass
+        return value.item()
     if isinstance(value, int | float):
         return value
     if isinstance(value, Mapping):
         return _mapping_to_jsonable(value)
     if isinstance(value, list | tuple):
         return [to_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
     if hasattr(value, "__array__"):
         return np.asarray(value).tolist()
     raise TypeError(f"not JSON-able: {type(value).__name__} ({value!r:.80})")
