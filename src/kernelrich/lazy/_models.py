@@ -16,7 +16,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from .. import _validate
+from .. import _random, _validate
 
 
 def two_layer(params: dict, X: Float[Array, "n d"]) -> Float[Array, " n"]:
@@ -41,7 +41,7 @@ def two_layer_init(key, m: int, d: int, *, tau: float = 1.0, symmetrised: bool =
     """
     half, tau = _sizes(m, d, tau, symmetrised)
     ka, kb = jax.random.split(key)
-    a = jax.random.normal(ka, (half, d), dtype=jnp.float64)
+    a = _random.normal(ka, (half, d), dtype=jnp.float64)
     a = a / jnp.linalg.norm(a, axis=1, keepdims=True)
     b = jax.random.uniform(kb, (half,), dtype=jnp.float64)
     return _scaled(a, b, tau, symmetrised)
@@ -59,8 +59,8 @@ def two_layer_gaussian_init(key, m: int, d: int, *, tau: float = 1.0,
     """
     half, tau = _sizes(m, d, tau, symmetrised)
     ka, kb = jax.random.split(key)
-    a = jax.random.normal(ka, (half, d), dtype=jnp.float64)
-    b = jax.random.normal(kb, (half,), dtype=jnp.float64)
+    a = _random.normal(ka, (half, d), dtype=jnp.float64)
+    b = _random.normal(kb, (half,), dtype=jnp.float64)
     return _scaled(a, jnp.abs(b) if symmetrised else b, tau, symmetrised)
 
 

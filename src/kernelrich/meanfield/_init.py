@@ -4,25 +4,28 @@ deconvolution)."""
 
 from __future__ import annotations
 
-import functools
-
 import jax
 import jax.numpy as jnp
+import numpy as np
 
-from .. import _validate
+from .. import _random, _validate
 from ._particles import Particles
 
 
-@functools.partial(jax.jit, static_argnums=(1, 2))
-def _normal(key, m: int, p: int):
-    return jax.random.normal(key, (m, p))
+def _normal(key, m: int, p: int) -> np.ndarray:
+    """(m, p) standard Gaussians; the arithmetic on them runs on the host, so that a new m
+    compiles nothing (`kernelrich._random`)."""
+    return np.asarray(_random.normal(key, (m, p)))
 
 
-@functools.partial(jax.jit, static_argnums=(1, 2))
-def _sphere(key, m: int, p: int):
-    """m points uniform on the unit sphere of R^p (one compiled call, not one per op)."""
-    z = jax.random.normal(key, (m, p))
-    return z / jnp.linalg.norm(z, axis=1, keepdims=True)
+def _sphere(key, m: int, p: int) -> np.ndarray:
+    """m points uniform on the unit sphere of R^p."""
+    z = _normal(key, m, p)
+    return z / np.linalg.norm(z, axis=1, keepdims=True)
+
+
+def _particles(z: np.ndarray) -> Particles:
+    return Particles(jnp.asarray(z[:, 0]), jnp.asarray(z[:, 1:]))
 
 
 def init_gaussian(key: jax.Array, m: int, p: int, std: float = 1.0) -> Particles:
@@ -51,8 +54,7 @@ def init_gaussian(key: jax.Array, m: int, p: int, std: float = 1.0) -> Particles
     m = _validate.integer("m", m, minimum=1)
     p = _validate.integer("p", p, minimum=1)
     std = _validate.positive("std", std)
-    z = _normal(key, m, p + 1) * std
-    return Particles(z[:, 0], z[:, 1:])
+    return _particles(_normal(key, m, p + 1) * std)
 
 
 def init_sphere(key: jax.Array, m: int, p: int, radius: float = 1.0) -> Particles:
@@ -82,8 +84,7 @@ def init_sphere(key: jax.Array, m: int, p: int, radius: float = 1.0) -> Particle
     m = _validate.integer("m", m, minimum=1)
     p = _validate.integer("p", p, minimum=1)
     radius = _validate.positive("radius", radius)
-    z = radius * _sphere(key, m, p + 1)
-    return Particles(z[:, 0], z[:, 1:])
+    return _particles(radius * _sphere(key, m, p + 1))
 
 
 def init_torus(key: jax.Array | None, m: int, weight: float = 0.5, grid: bool = True

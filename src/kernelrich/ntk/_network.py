@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float
 
-from .. import _validate
+from .. import _random, _validate
 from ._activations import Activation, activation
 from ._inputs import nonnegative
 
@@ -66,8 +66,8 @@ class MLP(eqx.Module):
         keys = jax.random.split(key, 2 * (len(widths) - 1))
         ws, bs = [], []
         for layer, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
-            w = jax.random.normal(keys[2 * layer], (n_out, n_in), jnp.float64)
-            b = jax.random.normal(keys[2 * layer + 1], (n_out,), jnp.float64)
+            w = _random.normal(keys[2 * layer], (n_out, n_in), jnp.float64)
+            b = _random.normal(keys[2 * layer + 1], (n_out,), jnp.float64)
             if parametrization == "standard":
                 w, b = w / np.sqrt(n_in), b * self.beta
             ws.append(w)

@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from kernelrich import lazy
+from kernelrich import _random, lazy
 from kernelrich._extras import require
 from kernelrich.experiments import Experiment, Param, grid
 
@@ -35,9 +35,9 @@ def mlp(params, X):
 def mlp_init(key, d: int, hidden: int, out: int) -> dict:
     """He-normal weights (variance 2 / fan-in for W1, 1 / fan-in for W2), zero biases."""
     k1, k2 = jax.random.split(key)
-    return {"W1": jax.random.normal(k1, (d, hidden)) * np.sqrt(2.0 / d),
+    return {"W1": _random.normal(k1, (d, hidden)) * np.sqrt(2.0 / d),
             "b1": jnp.zeros(hidden),
-            "W2": jax.random.normal(k2, (hidden, out)) * np.sqrt(1.0 / hidden),
+            "W2": _random.normal(k2, (hidden, out)) * np.sqrt(1.0 / hidden),
             "b2": jnp.zeros(out)}
 
 

@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ... import lazy
+from ... import _random, lazy
 from ..._extras import require
 
 
@@ -32,8 +32,8 @@ _APPLY, _ = lazy.antisymmetric(lazy.two_layer, {"a": jnp.zeros((1, 1)), "b": jnp
 def init(seed: int, width: int, d: int) -> dict:
     """w0 of g: a_jk ~ N(0, 2) (He for inputs of unit norm), b_j ~ N(0, 1 / width)."""
     ka, kb = jax.random.split(jax.random.key(seed))
-    return {"a": jax.random.normal(ka, (width, d)) * np.sqrt(2.0),
-            "b": jax.random.normal(kb, (width,)) / np.sqrt(width)}
+    return {"a": _random.normal(ka, (width, d)) * np.sqrt(2.0),
+            "b": _random.normal(kb, (width,)) / np.sqrt(width)}
 
 
 def model(g0: dict, alpha: float) -> Unbiased:
