@@ -15,3 +15,5 @@ from ._flow import parameter_flow as parameter_flow
 from ._limit import FlowLimit as FlowLimit
 from ._limit import alpha_range as alpha_range
 from ._limit import flow_limit as flow_limit
+from ._saddles import SaddlePath as SaddlePath
+from ._saddles import saddle_to_saddle as saddle_to_saddle
