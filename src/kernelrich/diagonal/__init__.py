@@ -9,6 +9,9 @@ independent check, and `gradient_descent` runs plain GD.
 
 from ._descent import GDResult as GDResult
 from ._descent import gradient_descent as gradient_descent
+from ._effective import EffectiveInit as EffectiveInit
+from ._effective import bregman_limit as bregman_limit
+from ._effective import effective_initialisation as effective_initialisation
 from ._flow import FlowPath as FlowPath
 from ._flow import gradient_flow as gradient_flow
 from ._flow import parameter_flow as parameter_flow
@@ -17,3 +20,5 @@ from ._limit import alpha_range as alpha_range
 from ._limit import flow_limit as flow_limit
 from ._saddles import SaddlePath as SaddlePath
 from ._saddles import saddle_to_saddle as saddle_to_saddle
+from ._sweep import SweepResult as SweepResult
+from ._sweep import sgd_sweep as sgd_sweep
