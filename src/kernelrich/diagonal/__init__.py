@@ -4,9 +4,14 @@ The gradient flow from w_+ = w_- = alpha * w0 on the square loss
 L(w) = sum_n (<beta(w), x_n> - y_n)^2 is computed exactly: its limit by Newton on an
 N-dimensional dual (`flow_limit`), its trajectory by an N-dimensional ODE
 (`gradient_flow`). `parameter_flow` integrates the 2d-dimensional parameter ODE as an
-independent check, and `gradient_descent` runs plain GD.
+independent check, and `gradient_descent` runs plain GD or SGD. `classification_flow` and
+`classification_descent` train the same networks on the exponential and logistic losses
+(Moroshko et al. 2020).
 """
 
+from ._classification import ClassificationPath as ClassificationPath
+from ._classification import classification_descent as classification_descent
+from ._classification import classification_flow as classification_flow
 from ._descent import GDResult as GDResult
 from ._descent import gradient_descent as gradient_descent
 from ._effective import EffectiveInit as EffectiveInit
