@@ -174,5 +174,18 @@ def test_bad_input_is_refused_with_the_cause():
         classification_flow(X, y, 1.0, losses=[1e-3], loss="hinge")
     with pytest.raises(ValueError, match="alpha"):
         classification_descent(X, y, -1.0, step=0.1, losses=[1e-3])
+    with pytest.raises(ValueError, match="alpha must be >= 1e-200"):
+        classification_flow(X, y, 1e-300, losses=[1e-3])
     with pytest.raises(RuntimeError, match="max_steps reached"):
         classification_descent(X, y, 1.0, step=1e-3, losses=[1e-3], max_steps=5)
+
+
+def test_an_alpha_whose_square_underflows_still_trains():
+    """alpha = 1e-200: alpha^2 is below float64's range; the flow still reaches the losses."""
+    X, y = data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        path = classification_flow(X, y, 1e-200, losses=[1e-3, 1e-300])
+    assert np.all(np.isfinite(path.beta)) and np.all(np.diff(path.margin) > 0)
+    assert angle_between(path.beta[-1], classification_flow(X, y, 1e-150, losses=[1e-300]
+                                                            ).beta[-1]) < 0.05

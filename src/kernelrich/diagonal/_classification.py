@@ -16,7 +16,8 @@ the log-loss lambda = -log L, which increases along it:
 with p and L formed from logs (logsumexp), so nothing under- or overflows at any loss; the
 time is kept as t = v e^lambda with dv/dlambda = 2 / (kappa q) - v. The independent variable
 is s with ds = d lambda + |d nu|_1 (bounded slopes even where alpha is tiny and nu must grow
-by log(1/alpha^2) before the loss moves); SciPy's LSODA integrates it, with an event at each
+by log(1/alpha^2) before the loss moves; written without dividing by q, which underflows for
+alpha below ~1e-154); SciPy's LSODA integrates it, with an event at each
 requested loss (LSODA: it agrees with Radau and BDF to 1e-7 in angle at a third of
 their cost). `classification_descent` runs GD on log L (the same path as GD on L with the
 step gamma / L), so that its steps stay macroscopic as L -> 0.
@@ -36,6 +37,7 @@ from . import _links
 from ._flow import kappa
 
 LOSSES = ("exponential", "logistic")
+ALPHA_MIN = 1e-200  # alpha^2 = 1e-400 underflows and is handled; much below, exp overflows
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,10 @@ def _inputs(X, y, alpha, depth, w0, losses, loss):
         i = int(np.argmax(~np.isin(y, (-1.0, 1.0))))
         raise ValueError(f"y must hold labels -1 or +1, got y[{i}]={y[i]}")
     alpha = _validate.positive("alpha", alpha)
+    if alpha < ALPHA_MIN:
+        raise ValueError(f"alpha must be >= {ALPHA_MIN:g}, got {alpha:g}: the dual must grow by "
+                         f"log(1/alpha^2) = {-2 * np.log(alpha):.0f} before the loss moves, "
+                         "and the exponentials of the solver's trial steps overflow float64")
     depth = _validate.integer("depth", depth, minimum=2)
     w0 = _validate.init_shape(w0, X.shape[1])
     loss = _validate.choice("loss", loss, LOSSES)
@@ -127,7 +133,7 @@ def classification_flow(
     **Arguments:**
     - `X`, `y`: the data, shapes (N, d) and (N,), labels in {-1, +1}; separable through the
       origin (else the loss stalls and a `RuntimeError` names it).
-    - `alpha`: the initialisation scale, > 0.
+    - `alpha`: the initialisation scale, in [1e-200, inf).
     - `depth`: D >= 2.
     - `w0`: the initialisation shape (positive, length d); default all ones.
     - `losses`: decreasing training losses at which to save, in (1e-307, L(0)).
@@ -157,9 +163,10 @@ def classification_flow(
     def field(s, state):
         nu, v = state[:N], state[N + 1]
         _, _, p, q = parts(nu)
-        dnu = p / q
-        speed = 1.0 + np.abs(dnu).sum()
-        return np.concatenate([dnu, [1.0], [2.0 / (rate * q) - v]]) / speed
+        # (d nu, d lambda, d v) / d s, multiplied through by q so that a q that underflows
+        # (alpha^2 below float64's range, before the loss moves) divides nothing.
+        den = q + np.abs(p).sum()
+        return np.concatenate([p, [q], [2.0 / rate - v * q]]) / den
 
     def level_event(k):
         def event(s, state):
