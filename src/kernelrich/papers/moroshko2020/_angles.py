@@ -19,7 +19,7 @@ from ...experiments import Experiment, Param, grid
 from . import _setup
 
 ALPHAS = {True: (1e-2, 1e-1, 1.0, 10.0, 100.0),
-          False: tuple(10.0 ** np.arange(-4.0, 2.5, 0.5))}
+          False: tuple(float(f"{a:.3g}") for a in 10.0 ** np.arange(-4.0, 2.5, 0.5))}
 LOSS_KINDS = {True: ("exponential",), False: ("exponential", "logistic")}
 NAME = "teacher"
 
