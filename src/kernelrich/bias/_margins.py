@@ -69,6 +69,16 @@ def l1_max_margin(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"]
     feasible with the LP's signs.
 
     **Raises:** `ValueError` if the data are not linearly separable through the origin.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import l1_max_margin
+    >>> l1_max_margin(np.array([[1.0, 2.0]]), np.array([1.0])).round(6)  # the larger feature only
+    array([0. , 0.5])
+
+    ```
     """
     Z = _labelled(X, y)
     d = Z.shape[1]
@@ -132,6 +142,16 @@ def l2_max_margin(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"]
 
     **Raises:** `ValueError` if the data are not linearly separable through the origin;
     `RuntimeError` if the KKT conditions are not met.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import l2_max_margin
+    >>> l2_max_margin(np.array([[1.0, 2.0]]), np.array([1.0])).round(6)  # x / |x|^2
+    array([0.2, 0.4])
+
+    ```
     """
     Z = _labelled(X, y)
     _separable(Z, _l1_lp(Z))
@@ -150,7 +170,20 @@ def l2_max_margin(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"]
 
 def angle_between(a: Float[np.ndarray, " d"], b: Float[np.ndarray, " d"]) -> float:
     """The angle between two nonzero vectors, in radians, accurate for tiny angles:
-    2 atan2(|a^ - b^|, |a^ + b^|) with a^ = a / |a|."""
+    2 atan2(|a^ - b^|, |a^ + b^|) with a^ = a / |a|.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import angle_between
+    >>> round(angle_between(np.array([1.0, 0.0]), np.array([1.0, 1.0])), 6)  # pi / 4
+    0.785398
+    >>> angle_between(np.array([1.0, 0.0]), np.array([1.0, 1e-12]))
+    1e-12
+
+    ```
+    """
     a = _validate.finite_array("a", a, ndim=1)
     b = _validate.finite_array("b", b, ndim=1)
     na, nb = np.linalg.norm(a), np.linalg.norm(b)
@@ -174,6 +207,21 @@ def q_max_margin(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"], alpha:
     constraint, until both are clean to `tol`.
 
     **Raises:** `ValueError` for non-separable data; `RuntimeError` if the active set cycles.
+
+    **Example:**
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.bias import q_max_margin
+    >>> X, y = np.array([[1.0, 2.0]]), np.array([1.0])
+    >>> q_max_margin(X, y, 1e-8).round(4)  # small alpha: the l1 max margin
+    array([0. , 0.5])
+    >>> q_max_margin(X, y, 0.1).round(4)  # in between
+    array([0.0669, 0.4666])
+    >>> q_max_margin(X, y, 1e3).round(4)  # large alpha: the l2 max margin
+    array([0.2, 0.4])
+
+    ```
     """
     from ..diagonal import _links, flow_limit
 
