@@ -237,10 +237,7 @@ def q_max_margin(X: Float[np.ndarray, "N d"], y: Float[np.ndarray, " N"], alpha:
     active[np.argsort(Z @ l2_max_margin(X, y))[: min(N, Z.shape[1])]] = True
     for _ in range(max_iter):
         idx = np.flatnonzero(active)
-        # flow_limit's preconditioned CG may divide 0 / 0 when its start already solves the
-        # system; it then falls back to a fresh factorisation (the result is unaffected).
-        with np.errstate(invalid="ignore", divide="ignore"):
-            beta = flow_limit(Z[idx], np.full(idx.size, margin), alpha, depth, w0, tol=tol)
+        beta = flow_limit(Z[idx], np.full(idx.size, margin), alpha, depth, w0, tol=tol)
         t, _ = _links.dual_of_beta(beta, log_a, depth)
         lam = np.linalg.lstsq(Z[idx].T, t, rcond=None)[0]
         slack = Z @ beta - margin
