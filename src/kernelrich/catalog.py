@@ -18,6 +18,10 @@ _PAPERS = [
     "barron1993",
     # Beyond the papers (BEYOND = True): shown after the spec's papers.
     "bordelon2020",
+    "even2023",
+    "pesme2021",
+    "pesme2023",
+    "moroshko2020",
 ]
 
 

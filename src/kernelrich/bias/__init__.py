@@ -6,9 +6,16 @@ reference solutions they interpolate between.
 - `R`: section 1.7, the l2 distance from the initialisation in parameter space.
 - `min_l1`, `min_l2`: the rich and kernel limits.
 - `rich_alpha_threshold`, `kernel_alpha_threshold`: Theorem 2.
+- `l1_max_margin`, `l2_max_margin`, `q_max_margin`, `angle_between`: the max-margin
+  directions of separable data that the classification flow interpolates between (Moroshko
+  et al. 2020).
 """
 
 from ._distance import R as R
+from ._margins import angle_between as angle_between
+from ._margins import l1_max_margin as l1_max_margin
+from ._margins import l2_max_margin as l2_max_margin
+from ._margins import q_max_margin as q_max_margin
 from ._potentials import Q_D as Q_D
 from ._potentials import Q as Q
 from ._potentials import q as q
