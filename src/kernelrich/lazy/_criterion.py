@@ -59,6 +59,25 @@ def laziness(apply, params0, X, y, alpha=1.0, *, iterations: int = 30, restarts:
       ||D^2h||; `seed`: their randomness.
 
     **Returns:** a `Laziness`.
+
+    **Example:**
+
+    The diagonal network at w_+ = w_- = 1 on X = I (n = d = 2) has ||Dh|| = 2 and
+    ||D^2h|| = sqrt(2) (both in the empirical norm), so with y* = (1, 1) and h(w0) = 0,
+    kappa_{alpha h} = ||y*||_F sqrt(2) / (4 alpha) = 0.353553 / alpha:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.lazy import diagonal_init, diagonal_net, laziness
+    >>> X, y = np.eye(2), np.array([1.0, 1.0])
+    >>> lazy = laziness(diagonal_net, diagonal_init(2), X, y, alpha=np.array([1.0, 10.0]),
+    ...                 iterations=10, restarts=1)
+    >>> lazy.kappa.round(6)
+    array([0.353553, 0.035355])
+    >>> round(lazy.jacobian_norm, 6), round(lazy.hessian_norm, 6), lazy.h0_norm
+    (2.0, 1.414214, 0.0)
+
+    ```
     """
     X, y = check_problem(apply, params0, X, y)
     alphas = np.atleast_1d(_validate.positive("alpha", alpha, allow_array=True))
@@ -76,7 +95,24 @@ def laziness(apply, params0, X, y, alpha=1.0, *, iterations: int = 30, restarts:
 
 def operator_norms(apply, params0, X, *, iterations: int = 30, restarts: int = 3,
                    seed: int = 0) -> tuple[float, float]:
-    """(||Dh(w0)||, ||D^2h(w0)||) as in the module docstring, F carrying the empirical norm."""
+    """(||Dh(w0)||, ||D^2h(w0)||) as in the module docstring, F carrying the empirical norm.
+
+    **Example:**
+
+    For the diagonal network at w_+ = w_- = s on inputs X (n rows), Dh u = 2 s X (u_+ - u_-)
+    and D^2h[u, u] = 2 X (u_+^2 - u_-^2), so ||Dh|| = 2 sqrt(2) s sigma_max(X) / sqrt(n) and
+    ||D^2h|| = 2 max_j ||X e_j|| / sqrt(n); for s = 1 and X = I (n = 2), 2 and sqrt(2):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.lazy import diagonal_init, diagonal_net, operator_norms
+    >>> J, H = operator_norms(diagonal_net, diagonal_init(2), np.eye(2), iterations=10,
+    ...                       restarts=1)
+    >>> round(J, 6), round(H, 6)
+    (2.0, 1.414214)
+
+    ```
+    """
     keys = jax.random.split(jax.random.key(seed), restarts)
     J, H = _norms(apply, iterations)(params0, jnp.asarray(X), keys)
     return float(J), float(jnp.max(H))

@@ -85,6 +85,32 @@ def lazy_descent(apply, params0, X, y, alpha, *, step, steps: int, record_every:
     - `progress`: show a rich progress bar.
 
     **Returns:** a `LazyDescent`.
+
+    **Example:**
+
+    The problem of `lazy_flow`'s example (tangent kernel 8 I, n = 2): each step of the
+    linearised descent multiplies the residual by 1 - 4 step = 0.8, so its loss after k steps
+    is (1/2) 0.8^(2k) for every alpha:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.lazy import diagonal_init, diagonal_net, lazy_descent
+    >>> X, y = np.eye(2), np.array([1.0, 1.0])
+    >>> gd = lazy_descent(diagonal_net, diagonal_init(2), X, y, alpha=[1.0, 10.0, 100.0],
+    ...                   step=0.05, steps=10, record_every=5)
+    >>> gd.steps, gd.times[0]
+    (array([ 0,  5, 10]), array([0.  , 0.25, 0.5 ]))
+    >>> gd.loss_linear.round(6)  # (1/2) 0.8^(2k) = 0.5, 0.053687, 0.005765
+    array([[0.5     , 0.053687, 0.005765],
+           [0.5     , 0.053687, 0.005765],
+           [0.5     , 0.053687, 0.005765]])
+    >>> gd.loss[:, -1].round(6), gd.diverged_at
+    (array([0.004604, 0.005752, 0.005764]), array([-1, -1, -1]))
+
+    ```
+
+    This step is not small: at t = 0.5 the flow's linearised loss is (1/2) exp(-4) = 0.009158,
+    not 0.005765.
     """
     X, y = check_problem(apply, _batch.one(params0, batched), X, y)
     if (X_test is None) != (y_test is None):

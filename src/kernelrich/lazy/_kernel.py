@@ -28,6 +28,26 @@ def kernel_change(apply, params0, params, X, *, batched: bool = False):
     - `X`: inputs (n, d).
 
     **Returns:** the relative change, a float (or an array of the leading shape if `batched`).
+
+    **Example:**
+
+    The diagonal network's kernel on X = I is diagonal, K_ii = 4 (w_+i^2 + w_-i^2): 8 I at
+    w_+ = w_- = 1, diag(20, 8) at w_+ = (2, 1), w_- = (1, 1), a relative change of
+    12 / ||8 I||_F = 12 / (8 sqrt(2)):
+
+    ```pycon
+    >>> import jax
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.lazy import diagonal_init, diagonal_net, kernel_change
+    >>> w0 = diagonal_init(2)
+    >>> w = {"plus": jnp.array([2.0, 1.0]), "minus": jnp.array([1.0, 1.0])}
+    >>> round(kernel_change(diagonal_net, w0, w, jnp.eye(2)), 6)
+    1.06066
+    >>> both = jax.tree_util.tree_map(lambda u, v: jnp.stack([u, v]), w0, w)  # leading axis 2
+    >>> kernel_change(diagonal_net, w0, both, jnp.eye(2), batched=True).round(6)
+    array([0.     , 1.06066])
+
+    ```
     """
     X, _ = check_problem(apply, params0, X)
     lead = ()

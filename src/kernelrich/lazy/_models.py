@@ -20,14 +20,40 @@ from .. import _random, _validate
 
 
 def two_layer(params: dict, X: Float[Array, "n d"]) -> Float[Array, " n"]:
-    """h(w)(x) = sum_j b_j max(a_j . x, 0) with params `{"a": (m, d), "b": (m,)}`."""
+    """h(w)(x) = sum_j b_j max(a_j . x, 0) with params `{"a": (m, d), "b": (m,)}`.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.lazy import two_layer
+    >>> params = {"a": jnp.eye(2), "b": jnp.array([1.0, -2.0])}
+    >>> X = jnp.array([[1.0, 2.0], [-1.0, 1.0]])
+    >>> two_layer(params, X)  # relu(1) - 2 relu(2) = -3 and relu(-1) - 2 relu(1) = -2
+    Array([-3., -2.], dtype=float64)
+
+    ```
+    """
     return jax.nn.relu(X @ params["a"].T) @ params["b"]
 
 
 def smooth_two_layer(params: dict, X: Float[Array, "n d"]) -> Float[Array, " n"]:
     """h(w)(x) = sum_j b_j tanh(a_j . x): the same parameters as `two_layer`, with a smooth
     activation so that Dh is locally Lipschitz, as Theorems 2.2 and 2.4 assume (ReLU's Dh is
-    not, and an adaptive ODE solver crawls across its kinks)."""
+    not, and an adaptive ODE solver crawls across its kinks).
+
+    **Example:**
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.lazy import smooth_two_layer
+    >>> params = {"a": jnp.eye(2), "b": jnp.array([1.0, -2.0])}
+    >>> X = jnp.array([[1.0, 2.0], [-1.0, 1.0]])
+    >>> smooth_two_layer(params, X).round(6)  # tanh(1) - 2 tanh(2), tanh(-1) - 2 tanh(1)
+    Array([-1.166461, -2.284782], dtype=float64)
+
+    ```
+    """
     return jnp.tanh(X @ params["a"].T) @ params["b"]
 
 
@@ -38,6 +64,25 @@ def two_layer_init(key, m: int, d: int, *, tau: float = 1.0, symmetrised: bool =
     weights, so that h(w0) = 0 (Chizat et al. 2019, Section 2.2).
 
     **Returns:** `{"a": (m, d), "b": (m,)}` float64.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax
+    >>> import numpy as np
+    >>> from kernelrich.lazy import two_layer, two_layer_init
+    >>> params = two_layer_init(jax.random.key(0), m=4, d=3, tau=2.0)
+    >>> a, b = np.asarray(params["a"]), np.asarray(params["b"])
+    >>> a.shape, b.shape
+    ((4, 3), (4,))
+    >>> np.linalg.norm(a, axis=1).round(12)  # rows of norm tau
+    array([2., 2., 2., 2.])
+    >>> bool(np.all((0 <= b[:2]) & (b[:2] <= 2))), bool(np.all(b[2:] == -b[:2]))  # tau U[0, 1]
+    (True, True)
+    >>> two_layer(params, np.ones((2, 3)))  # units 3, 4 cancel units 1, 2: h(w0) = 0
+    Array([0., 0.], dtype=float64)
+
+    ```
     """
     half, tau = _sizes(m, d, tau, symmetrised)
     ka, kb = jax.random.split(key)
@@ -56,6 +101,27 @@ def two_layer_gaussian_init(key, m: int, d: int, *, tau: float = 1.0,
     output weight -|b_j|, so that h(w0) = 0.
 
     **Returns:** `{"a": (m, d), "b": (m,)}` float64.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax
+    >>> import numpy as np
+    >>> from kernelrich.lazy import two_layer, two_layer_gaussian_init
+    >>> key = jax.random.key(0)
+    >>> params = two_layer_gaussian_init(key, m=4, d=3)
+    >>> a, b = np.asarray(params["a"]), np.asarray(params["b"])  # units 3, 4 copy 1, 2 ...
+    >>> bool(np.all(a[2:] == a[:2])), bool(np.all(b[:2] >= 0)), bool(np.all(b[2:] == -b[:2]))
+    (True, True, True)
+    >>> two_layer(params, np.ones((2, 3)))  # ... with output weights -|b_j|: h(w0) = 0
+    Array([0., 0.], dtype=float64)
+    >>> plain = two_layer_gaussian_init(key, m=2, d=3, symmetrised=False)  # test_vs_m.jl
+    >>> bool(np.all(plain["a"] == a[:2])), bool(np.all(np.abs(plain["b"]) == b[:2]))
+    (True, True)
+    >>> bool(np.all(two_layer(plain, np.ones((2, 3))) != 0))  # not centred
+    True
+
+    ```
     """
     half, tau = _sizes(m, d, tau, symmetrised)
     ka, kb = jax.random.split(key)
@@ -80,12 +146,38 @@ def _scaled(a, b, tau: float, symmetrised: bool) -> dict:
 
 
 def diagonal_net(params: dict, X: Float[Array, "n d"]) -> Float[Array, " n"]:
-    """h(w)(x) = <w_+^2 - w_-^2, x> with params `{"plus": (d,), "minus": (d,)}`."""
+    """h(w)(x) = <w_+^2 - w_-^2, x> with params `{"plus": (d,), "minus": (d,)}`.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.lazy import diagonal_net
+    >>> params = {"plus": jnp.array([2.0, 1.0]), "minus": jnp.array([1.0, 1.0])}
+    >>> diagonal_net(params, jnp.array([[1.0, 5.0]]))  # beta = (4 - 1, 1 - 1) = (3, 0)
+    Array([3.], dtype=float64)
+
+    ```
+    """
     return X @ (params["plus"] ** 2 - params["minus"] ** 2)
 
 
 def diagonal_init(d: int, *, scale: float = 1.0) -> dict:
-    """w_+ = w_- = scale * 1, so that h(w0) = 0."""
+    """w_+ = w_- = scale * 1, so that h(w0) = 0.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.lazy import diagonal_init, diagonal_net
+    >>> params = diagonal_init(2, scale=0.5)
+    >>> params["plus"], params["minus"]
+    (Array([0.5, 0.5], dtype=float64), Array([0.5, 0.5], dtype=float64))
+    >>> diagonal_net(params, jnp.array([[1.0, 5.0]]))  # beta = w_+^2 - w_-^2 = 0
+    Array([0.], dtype=float64)
+
+    ```
+    """
     d = _validate.integer("d", d, minimum=1)
     scale = _validate.positive("scale", scale)
     w = jnp.full((d,), scale, dtype=jnp.float64)

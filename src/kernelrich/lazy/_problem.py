@@ -71,6 +71,24 @@ def linearize(apply, params0):
     - `params0`: the linearisation point w0 (any pytree of arrays).
 
     **Returns:** `apply_bar(params, X)`, with the same signature as `apply`.
+
+    **Example:**
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.lazy import diagonal_init, diagonal_net, linearize
+    >>> w0 = diagonal_init(2)  # w_+ = w_- = 1
+    >>> w = {"plus": jnp.array([2.0, 1.0]), "minus": jnp.array([1.0, 1.0])}
+    >>> X = jnp.eye(2)
+    >>> diagonal_net(w, X)  # h(w) = w_+^2 - w_-^2 = (3, 0)
+    Array([3., 0.], dtype=float64)
+    >>> linearize(diagonal_net, w0)(w, X)  # hbar(w) = 2 (w_+ - 1) - 2 (w_- - 1) = (2, 0)
+    Array([2., 0.], dtype=float64)
+
+    ```
+
+    The gap, (w_+ - 1)^2 = 1 in the first coordinate, is the second-order term that lazy
+    training neglects.
     """
 
     def apply_bar(params, X):
@@ -104,6 +122,21 @@ def scaled_objective(apply, X, y, alpha: float):
     - `alpha`: the output scale, > 0.
 
     **Returns:** the function `params -> F_alpha(params)` (JAX-traceable).
+
+    **Example:**
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.lazy import diagonal_init, diagonal_net, scaled_objective
+    >>> X, y = jnp.eye(2), jnp.array([1.0, 1.0])
+    >>> F = scaled_objective(diagonal_net, X, y, alpha=2.0)
+    >>> float(F(diagonal_init(2)))  # h(w0) = 0: R(0) / alpha^2 = ((1 + 1) / 4) / 4
+    0.125
+    >>> w = {"plus": jnp.array([2.0, 1.0]), "minus": jnp.array([1.0, 1.0])}
+    >>> float(F(w))  # alpha h(w) = (6, 0): ((25 + 1) / 4) / 4
+    1.625
+
+    ```
     """
     alpha = _validate.positive("alpha", alpha)
     X, y = jnp.asarray(X), jnp.asarray(y)

@@ -78,6 +78,27 @@ def activation(spec: str | Callable | Activation, *, name: str = "activation") -
 
     Raises `ValueError` naming the argument for an unknown name or a callable that is not
     elementwise (it must map an array to a finite array of the same shape).
+
+    **Example:**
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.ntk import activation
+    >>> x = jnp.array([0.0, 0.5])
+    >>> tanh = activation("tanh")
+    >>> tanh.derivative(x).round(6)  # 1 - tanh(x)^2
+    Array([1.      , 0.786448], dtype=float64)
+    >>> tanh.closed_form, activation("ReLU").closed_form  # ReLU's Gaussian integrals are known
+    (False, True)
+    >>> square = activation(lambda v: v**2)  # a user function, differentiated by forward mode
+    >>> square.derivative(x)
+    Array([0., 1.], dtype=float64)
+    >>> activation("softplus")
+    Traceback (most recent call last):
+    ...
+    ValueError: activation must be one of [...] or an elementwise callable, got 'softplus'
+
+    ```
     """
     if isinstance(spec, Activation):
         return spec

@@ -97,7 +97,30 @@ class KernelFlow:
 
 def kernel_flow(ntk_train, y, t, *, ntk_test_train=None, f0=None, f0_test=None,
                 normalization: str = "mean"):
-    """Predictions of kernel gradient flow at time(s) t: (f_t(X), f_t(X_test) or None)."""
+    """Predictions of kernel gradient flow at time(s) t: (f_t(X), f_t(X_test) or None).
+
+    The arguments are those of `KernelFlow` and `KernelFlow.predict`; `t` is a time >= 0
+    (`np.inf` for the limit) or a 1-D array of them.
+
+    **Example:**
+
+    With Theta(X, X) = diag(2, 1), y = (1, 1), f_0 = 0 and c = 1/2 (`"mean"`), each residual
+    decays alone: f_t(X) = 1 - exp(-lambda t / 2); a test point with Theta(x, X) = (1, 0)
+    gets (1 - exp(-t)) / 2:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.ntk import kernel_flow
+    >>> K, y = np.diag([2.0, 1.0]), np.array([1.0, 1.0])
+    >>> train, test = kernel_flow(K, y, 1.0, ntk_test_train=np.array([[1.0, 0.0]]))
+    >>> train.round(6), test.round(6)  # 1 - exp(-1), 1 - exp(-1/2); (1 - exp(-1)) / 2
+    (array([0.632121, 0.393469]), array([0.31606]))
+    >>> train, test = kernel_flow(K, y, np.inf, ntk_test_train=np.array([[1.0, 1.0]]))
+    >>> train, test  # the interpolant: Theta(x, X) Theta(X, X)^(-1) y = 1/2 + 1
+    (array([1., 1.]), array([1.5]))
+
+    ```
+    """
     flow = KernelFlow(ntk_train, y, f0=f0, normalization=normalization)
     test = None if ntk_test_train is None else flow.predict(ntk_test_train, t, f0_test=f0_test)
     return flow.predict_train(t), test
@@ -118,6 +141,23 @@ def trained_gp(nngp, ntk, y, t, *, normalization: str = "mean", lr: float | None
     - `lr`: `None` for the flow; a step size for kernel gradient descent (t = steps).
 
     **Returns:** (mean of shape (M,), covariance of shape (M, M)).
+
+    **Example:**
+
+    One training and one test point, with NNGP = NTK = [[1, 1/2], [1/2, 1]]: at t = 0 the
+    prior (mean 0, variance 1); as t -> inf the Gaussian-process posterior, mean
+    K_*X K_XX^(-1) y = y / 2 and variance 1 - 1/4:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.ntk import trained_gp
+    >>> K, y = np.array([[1.0, 0.5], [0.5, 1.0]]), np.array([2.0])
+    >>> trained_gp(K, K, y, 0.0)
+    (array([0.]), array([[1.]]))
+    >>> trained_gp(K, K, y, np.inf)
+    (array([1.]), array([[0.75]]))
+
+    ```
     """
     y = _validate.finite_array("y", y, ndim=1)
     n = len(y)

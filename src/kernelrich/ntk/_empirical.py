@@ -45,6 +45,26 @@ def empirical_ntk(
       near 128 MB.
 
     **Returns:** a float64 NumPy array.
+
+    **Example:**
+
+    At depth 1 (f(x) = W x / sqrt(n_0) + beta b) the NTK is <x, x'> / n_0 + beta^2 whatever
+    the weights, by the structured route (the default for an `MLP`) and the generic one:
+
+    ```pycon
+    >>> import jax
+    >>> import numpy as np
+    >>> from kernelrich.ntk import MLP, apply_mlp, empirical_ntk
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> linear = MLP([2, 1], key=jax.random.key(0), beta=0.1)
+    >>> empirical_ntk(apply_mlp, linear, X)  # <x, x'> / 2 + 0.01
+    array([[0.51, 0.51],
+           [0.51, 1.01]])
+    >>> empirical_ntk(apply_mlp, linear, X, method="jacobian").round(12)
+    array([[0.51, 0.51],
+           [0.51, 1.01]])
+
+    ```
     """
     A, B, symmetric = _inputs.gram_inputs(X1, X2)
     method = _inputs.choice("method", method, METHODS)

@@ -105,7 +105,26 @@ class MLP(eqx.Module):
 
 
 def apply_mlp(model: MLP, x: Float[Array, "N n0"]) -> Float[Array, "N nL"]:
-    """`model(x)`: the `apply(params, x)` of an `MLP` (its parameters are the model itself)."""
+    """`model(x)`: the `apply(params, x)` of an `MLP` (its parameters are the model itself).
+
+    **Example:**
+
+    A network of depth 1 in the NTK parametrisation is f(x) = W x / sqrt(n_0) + beta b:
+
+    ```pycon
+    >>> import jax
+    >>> import numpy as np
+    >>> from kernelrich.ntk import MLP, apply_mlp
+    >>> model = MLP([2, 1], key=jax.random.key(0), beta=0.1)
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> apply_mlp(model, X).shape
+    (2, 1)
+    >>> W, b = np.asarray(model.weights[0]), np.asarray(model.biases[0])
+    >>> bool(np.allclose(apply_mlp(model, X), X @ W.T / np.sqrt(2) + 0.1 * b, rtol=1e-14))
+    True
+
+    ```
+    """
     return model(x)
 
 

@@ -25,7 +25,34 @@ from ._network import MLP
 
 @eqx.filter_jit
 def layer_signals(model: MLP, X):
-    """[(s_l h_l, delta_l)] for l = 0..L-1: h_l of shape (N, n_l), delta_l of (N, n_{l+1}, O)."""
+    """[(s_l h_l, delta_l)] for l = 0..L-1: h_l of shape (N, n_l), delta_l of (N, n_{l+1}, O).
+
+    **Example:**
+
+    The signals of a network of depth 2, and its NTK from them by the module docstring's
+    formula (beta = 0.1, so c^2 = 0.01):
+
+    ```pycon
+    >>> import jax
+    >>> import numpy as np
+    >>> from kernelrich.ntk import MLP, apply_mlp, empirical_ntk, layer_signals
+    >>> model = MLP([2, 2, 1], key=jax.random.key(0), beta=0.1)
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> signals = [(np.asarray(h), np.asarray(d)) for h, d in layer_signals(model, X)]
+    >>> [(h.shape, d.shape) for h, d in signals]
+    [((2, 2), (2, 2, 1)), ((2, 2), (2, 1, 1))]
+    >>> signals[0][0] * np.sqrt(2)  # s_0 h_0 = x / sqrt(n_0)
+    array([[1., 0.],
+           [1., 1.]])
+    >>> signals[1][1][:, :, 0]  # delta_1 = d f / d a^(2) = 1
+    array([[1.],
+           [1.]])
+    >>> K = sum((h @ h.T + 0.01) * (d[:, :, 0] @ d[:, :, 0].T) for h, d in signals)
+    >>> bool(np.allclose(K, empirical_ntk(apply_mlp, model, X, method="jacobian"), rtol=1e-12))
+    True
+
+    ```
+    """
     scales, _ = model.layer_scales()
     pre = model.preactivations(X)
     inputs = [X] + [model.activation(a) for a in pre[:-1]]

@@ -92,6 +92,30 @@ def train_gd(model, X, y, *, lr: float, steps: int, normalization: str = "mean",
     - `X_eval`: where to record predictions (default `X`).
     - `after_step`: optional `model -> model` applied after every step (jit-compatible), e.g.
       a projection of the weights.
+
+    **Example:**
+
+    A network of depth 1 is linear in its parameters, so its NTK never changes and gradient
+    descent on it is exactly kernel gradient descent (`KernelFlow` with the same step):
+
+    ```pycon
+    >>> import jax
+    >>> import numpy as np
+    >>> from kernelrich.ntk import MLP, KernelFlow, apply_mlp, empirical_ntk, train_gd
+    >>> X, y = np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([1.0, -1.0])
+    >>> model = MLP([2, 1], key=jax.random.key(0), beta=0.1)
+    >>> result = train_gd(model, X, y, lr=0.5, steps=20, record=[0, 10, 20])
+    >>> result.steps, result.predictions.shape
+    (array([ 0, 10, 20]), (3, 2))
+    >>> bool(np.all(np.diff(result.loss) < 0))
+    True
+    >>> f0 = np.asarray(apply_mlp(model, X))[:, 0]
+    >>> flow = KernelFlow(empirical_ntk(apply_mlp, model, X), y, f0=f0)
+    >>> kernel_gd = flow.predict_train(result.steps, lr=0.5)
+    >>> bool(np.allclose(result.predictions, kernel_gd, rtol=0.0, atol=1e-12))
+    True
+
+    ```
     """
     _validate.finite_leaves("model", model)
     X = _validate.bounded("X", _validate.finite_array("X", X, ndim=2))
@@ -148,6 +172,26 @@ def train_online(model, sample: Callable, *, key, lr: float, steps: int,
     - `record`: step counts at which to return the model (default: 0 and `steps`).
 
     **Returns:** the models at the recorded steps, in order.
+
+    **Example:**
+
+    A `sample` that returns the same batch every step is `train_gd` on that batch:
+
+    ```pycon
+    >>> import jax
+    >>> import jax.numpy as jnp
+    >>> from kernelrich.ntk import MLP, train_gd, train_online
+    >>> X, y = jnp.array([[1.0, 0.0], [1.0, 1.0]]), jnp.array([1.0, -1.0])
+    >>> model = MLP([2, 1], key=jax.random.key(0), beta=0.1)
+    >>> models = train_online(model, lambda key: (X, y), key=jax.random.key(1), lr=0.5,
+    ...                       steps=20, record=[10, 20])
+    >>> len(models)
+    2
+    >>> full_batch = train_gd(model, X, y, lr=0.5, steps=20).model
+    >>> bool(jnp.allclose(models[-1](X), full_batch(X), rtol=0.0, atol=1e-12))
+    True
+
+    ```
     """
     _validate.finite_leaves("model", model)
     lr = _validate.positive("lr", lr)
