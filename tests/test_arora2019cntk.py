@@ -52,6 +52,7 @@ def test_targets_are_the_authors_labels():
     assert Y[0, 2] == 0.9 and Y[1, 0] == 0.9 and np.sum(Y == -0.1) == 18
 
 
+@pytest.mark.slow
 def test_a_small_width_sweep_runs_and_its_caption_comes_from_the_rows(tmp_path):
     rows = []
     for width in (4, 16):
