@@ -118,8 +118,9 @@ def lazy_descent(apply, params0, X, y, alpha, *, step, steps: int, record_every:
     if X_test is not None:
         X_test, y_test = check_problem(apply, _batch.one(params0, batched), X_test, y_test,
                                        names=("X_test", "y_test"))
-        if X_test.shape[1] != X.shape[1]:
-            raise ValueError(f"X_test must have {X.shape[1]} columns, got {X_test.shape[1]}")
+        if X_test.shape[1:] != X.shape[1:]:
+            raise ValueError(f"X_test must have the per-example shape of X {X.shape[1:]}, got "
+                             f"X_test.shape={X_test.shape}")
     alphas = check_alpha(alpha, allow_2d=batched)
     step_arr = (_validate.finite_array("step", step, ndim=2) if np.ndim(step) == 2
                 else np.atleast_1d(_validate.positive("step", step, allow_array=True)))

@@ -18,11 +18,15 @@ from .. import _validate
 
 
 def check_problem(apply, params, X, y=None, names=("X", "y")):
-    """Validate `X` (n, d) and `y` ((n,) or (n, O)) against `apply(params, X)`; returns
+    """Validate `X` (n, ...) (any per-example shape: (n, d) vectors, (n, H, W, C) images) and
+    `y` ((n,) or (n, O)) against `apply(params, X)`; returns
     float64 JAX arrays `(X, y)` (y None if not given). Raises `ValueError` naming the
     argument (`names`) whose shape does not fit."""
     nx, ny = names
-    X = _validate.finite_array(nx, X, ndim=2)
+    X = _validate.finite_array(nx, X)
+    if X.ndim < 2:
+        raise ValueError(f"{nx} must have shape (n, ...) with a batch axis and per-example "
+                         f"features, got shape {X.shape}")
     try:
         out = jax.eval_shape(apply, params, jnp.asarray(X))
     except Exception as err:

@@ -33,10 +33,12 @@ def empirical_ntk(
 
     **Arguments:**
 
-    - `apply`: `apply(params, X)` maps a batch (N, d) to (N,) or (N, O) outputs.
+    - `apply`: `apply(params, X)` maps a batch (N, ...) to (N,) or (N, O) outputs.
     - `params`: any pytree; its inexact-array leaves are the trained parameters. An `MLP`
       with `apply=apply_mlp` (or `MLP.__call__`) may use the structured route.
-    - `X1`, `X2`: inputs (n1, d), (n2, d) of one dtype; `X2=None` means X1 (symmetric).
+    - `X1`, `X2`: inputs (n1, ...), (n2, ...) of one dtype and one per-example shape (vectors
+      (n, d), or images (n, H, W, C) for a CNN such as `kernelrich.stax`'s `apply_fn`, no
+      flattening); `X2=None` means X1 (symmetric).
     - `method`: `"auto"` (structured for an `MLP`, else `"jacobian"`), `"jacobian"`,
       `"ntvp"` or `"structured"`.
     - `outputs`: `"trace"` (sum over outputs, shape (n1, n2)), `"mean"` (trace / O; this is
@@ -66,7 +68,7 @@ def empirical_ntk(
 
     ```
     """
-    A, B, symmetric = _inputs.gram_inputs(X1, X2)
+    A, B, symmetric = _inputs.gram_inputs(X1, X2, vectors=False)
     method = _inputs.choice("method", method, METHODS)
     outputs = _inputs.choice("outputs", outputs, OUTPUTS)
     if batch_size is not None:
@@ -78,8 +80,9 @@ def empirical_ntk(
     _validate.finite_leaves("params", params)
     n_out = _n_outputs(apply, params, A)
     if method == "structured" or (method == "auto" and is_mlp):
-        if params.widths[0] != A.shape[1]:
-            raise ValueError(f"X1 must have {params.widths[0]} features, got {A.shape[1]}")
+        if A.shape[1:] != (params.widths[0],):
+            raise ValueError(f"X1 must have shape (n, {params.widths[0]}) for this MLP, got "
+                             f"X1.shape={A.shape}")
         K = structured_ntk(params, A, B, outputs="full" if outputs == "full" else "trace",
                            symmetric=symmetric, batch_size=batch_size)
     else:

@@ -24,13 +24,16 @@ def depth(value: object) -> int:
     return _validate.integer("depth", value, minimum=1)
 
 
-def gram_inputs(X1: object, X2: object) -> tuple[np.ndarray, np.ndarray, bool]:
-    """(X1, X2, symmetric) as float64 (n, d) arrays with the same d, finite, same input dtype.
+def gram_inputs(X1: object, X2: object, *, vectors: bool = True
+                ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(X1, X2, symmetric) as float64 arrays, finite, of one input dtype: (n, d) with the
+    same d, or with `vectors=False` (n, ...) with the same per-example shape (images for a
+    CNN).
 
     `X2=None` means X2 = X1 (`symmetric` is then True).
     """
     dtype1 = _dtype("X1", X1)
-    A = _validate.bounded("X1", _validate.finite_array("X1", X1, ndim=2))
+    A = _validate.bounded("X1", _array("X1", X1, vectors))
     if X2 is None:
         return A, A, True
     dtype2 = _dtype("X2", X2)
@@ -38,12 +41,26 @@ def gram_inputs(X1: object, X2: object) -> tuple[np.ndarray, np.ndarray, bool]:
         raise ValueError(
             f"X2 must have the dtype of X1 ({dtype1}), got {dtype2}; convert both to one dtype"
         )
-    B = _validate.bounded("X2", _validate.finite_array("X2", X2, ndim=2))
-    if A.shape[1] != B.shape[1]:
+    B = _validate.bounded("X2", _array("X2", X2, vectors))
+    if vectors and A.shape[1] != B.shape[1]:
         raise ValueError(
             f"X2 must have as many features as X1 ({A.shape[1]}), got X2.shape={B.shape}"
         )
+    if A.shape[1:] != B.shape[1:]:
+        raise ValueError(
+            f"X2 must have the per-example shape of X1 {A.shape[1:]}, got X2.shape={B.shape}"
+        )
     return A, B, False
+
+
+def _array(name: str, value: object, vectors: bool) -> np.ndarray:
+    if vectors:
+        return _validate.finite_array(name, value, ndim=2)
+    arr = _validate.finite_array(name, value)
+    if arr.ndim < 2:
+        raise ValueError(f"{name} must have shape (n, ...) with a batch axis and per-example "
+                         f"features, got shape {arr.shape}")
+    return arr
 
 
 def _dtype(name: str, value: object) -> np.dtype:

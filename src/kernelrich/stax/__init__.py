@@ -10,7 +10,18 @@ Every layer is a triple `(init_fn, apply_fn, kernel_fn)`; `serial` and friends c
     k = kernel_fn(x1, x2, get="ntk")          # float64 NumPy, (n1, n2)
 
 Porting from neural-tangents: `from neural_tangents import stax` -> `from kernelrich import
-stax` (docs/migrating.md lists what differs).
+stax` (docs/migrating.md). What differs from neural-tangents 0.6.5:
+
+- `kernel_fn` returns float64 NumPy arrays (a named tuple `Kernels(nngp, ntk)` for a tuple or
+  `None` `get`, not neural-tangents' `Kernel` object), and computes the Gram in blocks under
+  `memory_bytes` (no `nt.batch`).
+- `Elementwise(fn)` without `nngp_fn` uses quadrature; `ElementwiseNumerical`'s `deg` is not
+  used (nodes from the variance); two nonlinearities in a row are one function of a
+  Gaussian (exact for ReLU-like compositions, quadrature otherwise); a nonlinearity of a
+  non-Gaussian input is refused with the layer named.
+- Bad input raises `NetworkError` (a `ValueError`) naming the layer's index and the
+  argument; a symmetric Gram that breaks Cauchy-Schwarz warns (`KernelWarning`) with its
+  cause. Attention and `Aggregate` are not implemented.
 """
 
 from ._activations import ABRelu as ABRelu

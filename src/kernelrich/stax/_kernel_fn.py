@@ -29,7 +29,7 @@ from ._spec import Plan, Spec
 from ._state import Ctx, State, input_kernel
 
 GETS = ("nngp", "ntk")
-MEMORY_BYTES = 2**28
+MEMORY_BYTES = 2**25
 """Default budget for one block's temporaries (bytes); the result itself comes on top."""
 _COPIES = 12
 """Live float64 arrays per covariance entry during a block (kernels, variances, temporaries),
@@ -52,7 +52,7 @@ class KernelFn:
       is the exact same-input kernel, as neural-tangents' `x1_is_x2`).
     - `get`: `"nngp"`, `"ntk"`, a tuple of them (a named tuple in that order), or `None`
       (both, as `Kernels(nngp, ntk)`).
-    - `memory_bytes`: budget for one block's temporaries (default 256 MiB); the Gram is
+    - `memory_bytes`: budget for one block's temporaries (default 32 MiB); the Gram is
       computed in blocks that fit.
     - `batch_size`: rows per block, overriding the budget.
 

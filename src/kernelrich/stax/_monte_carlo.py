@@ -36,7 +36,7 @@ def empirical_kernels(apply_fn, params, x1, x2=None, get=None, *, rng=None):
     **Returns:** float64 arrays (n1, n2) (a named tuple for a tuple or `None` `get`). All
     inputs go through the network in one batch; the NTK is formed one output channel at a
     time (n backward passes each, memory n x parameters). For many inputs or a large
-    network, `kernelrich.ntk.empirical_ntk` on flattened inputs works in blocks.
+    network, `kernelrich.ntk.empirical_ntk` (inputs of any shape) works in blocks.
     """
     names, as_tuple = _gets(get)
     A = finite_array("x1", x1)
