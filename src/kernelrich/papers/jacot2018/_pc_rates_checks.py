@@ -126,4 +126,7 @@ REPORTED = [
      "paper": "under kernel gradient flow the residual along the i-th eigenvector of the "
               "limiting Gram decays as exp(-lambda_i t): the top components are learned first",
      "check": "Jacot Sec. 5: rates along the kernel principal components"},
+    {"quantity": "Are the top components learned first? (Sec. 5)",
+     "paper": "yes in the limit: the rates lambda_i decrease in i (Kendall tau 1)",
+     "experiment": "jacot-pc-rates", "column": "Kendall tau", "by": ["data", "width"]},
 ]
