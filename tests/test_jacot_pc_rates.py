@@ -67,6 +67,11 @@ def test_compute_plot_and_tables_on_a_tiny_config(tmp_path):
     assert figures and f"{slopes[0]['slope']:.2f}" in figures[0].caption
 
 
+def test_unknown_dataset_is_refused():
+    with pytest.raises(ValueError, match="dataset"):
+        _pc_rates.inputs({"dataset": "mnist", "n_points": 8})
+
+
 def test_setup_rows():
     for quick in (True, False):
         rows = _pc_rates.setup(quick)

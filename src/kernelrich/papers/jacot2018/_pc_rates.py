@@ -83,9 +83,11 @@ def setup(quick: bool) -> list[Param]:
 
 def inputs(config: dict) -> np.ndarray:
     """The N inputs of `config["dataset"]`: digits or points on the sphere."""
+    if config["dataset"] not in DATASETS:
+        raise ValueError(f"dataset must be one of {DATASETS}, got {config['dataset']!r}")
     if config["dataset"] == "digits":
         return _setup.digits(config["n_points"])[0]
-    return np.sqrt(SPHERE_DIM) * sphere_points(config["n_points"], SPHERE_DIM, seed=0)
+    return sphere_points(config["n_points"], SPHERE_DIM, radius=float(np.sqrt(SPHERE_DIM)), seed=0)
 
 
 @functools.lru_cache(maxsize=16)
@@ -173,10 +175,11 @@ def kendall_tau(rates) -> float:
 
 def log_log_slope(widths, errors) -> tuple[float, float]:
     """(slope, its standard error) of the least-squares line of log(error) against log(width),
-    one point per run; NaN where an error is not finite or fewer than 3 runs."""
-    x, y = np.log(np.asarray(widths, dtype=float)), np.log(np.asarray(errors, dtype=float))
-    if x.size < 3 or np.ptp(x) == 0 or not np.all(np.isfinite(y)):
+    one point per run; NaN where an error is not finite and positive, or fewer than 3 runs."""
+    widths, errors = np.asarray(widths, dtype=float), np.asarray(errors, dtype=float)
+    if errors.size < 3 or np.ptp(widths) == 0 or not np.all(np.isfinite(errors) & (errors > 0)):
         return float("nan"), float("nan")
+    x, y = np.log(widths), np.log(errors)
     dx = x - x.mean()
     slope = float(dx @ (y - y.mean()) / (dx @ dx))
     resid = y - y.mean() - slope * dx
