@@ -14,7 +14,8 @@ kernel components come from one width-10,000 network by power iteration (lambda 
 trains to t = 4000, i.e. lambda_2 t = 4.3; on the digits lambda_2 is larger, and the horizon is
 set to the same lambda_2 t. Depth and activation of the figure are not given: depth 4 and ReLU
 as in Sec. 6.1-6.2 (the authors' script has depth 5, a shifted ReLU, batch 400, lr 0.5,
-1000 steps).
+1000 steps). The rates along the top components at once, against width, are in
+`jacot-pc-rates` (`_pc_rates.py`), which complements this figure.
 """
 
 from __future__ import annotations
@@ -195,7 +196,8 @@ EXPERIMENT = Experiment(
           "through the 2nd kernel principal component f^(2) (h_t near 0) and its component "
           "along f^(2) decays like 0.5 exp(-lambda_2 t), the nearer the wider the network; the "
           "paper also observes that smaller networks converge faster (Jacot et al. Sec. 6.3, "
-          "Fig. 3).",
+          "Fig. 3). Complemented by jacot-pc-rates: the rates of the top components against "
+          "width.",
     points=points,
     compute=compute,
     plot=plot,
