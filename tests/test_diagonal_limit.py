@@ -146,6 +146,8 @@ def test_interpolates_random_instances(seed, log_alpha, depth):
         (dict(alpha=1e-60, depth=4), "alpha"),
         (dict(alpha=1e-160), "alpha"),
         (dict(alpha=1e160), "alpha"),
+        (dict(backend="torch"), "backend"),
+        (dict(max_iter=0), "max_iter"),
     ],
 )
 def test_bad_input(kwargs, name):

@@ -3,12 +3,13 @@ Theorems 1 and 3): Newton's method on the N-dimensional dual along a path of alp
 
 The flow from alpha * w0 interpolates and its limit is beta = b(X^T nu) for the nu
 solving X b(X^T nu) = y (`_links`); `_solver` finds it for one alpha, `_newton` (NumPy,
-BLAS) does the linear algebra. A path of alphas is solved
+BLAS) or `_device` (JAX, any device) does the linear algebra. A path of alphas is solved
 from large to small, each alpha warm-started from the previous one.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,6 +112,7 @@ def flow_limit(
     *,
     tol: float = 1e-12,
     max_iter: int = 100,
+    backend: str = "numpy",
     full_output: bool = False,
 ) -> Float[np.ndarray, " d"] | Float[np.ndarray, "K d"] | FlowLimit:
     """The limit beta_{alpha, w0}^infty of gradient flow on the depth-D diagonal network.
@@ -130,6 +132,9 @@ def flow_limit(
       [1e-14, 1e-2]; a RuntimeError says so when float64 cannot reach it. The distance to
       the exact limit is about tol times the condition of the KKT system.
     - `max_iter`: Newton steps allowed per stage and alpha.
+    - `backend`: "numpy" (BLAS, one thread; forms a Hessian only when CG preconditioned
+      with the last one would cost more) or "jax" (the N x N and N x d algebra in JAX on
+      its default device, a GPU if there is one: a Hessian per Newton step).
     - `full_output`: return a `FlowLimit` with the dual variables and residuals.
 
     **Returns:** beta of shape (d,) for a scalar alpha, (K, d) for K alphas (rows in the
@@ -146,26 +151,54 @@ def flow_limit(
     if not MIN_TOL <= tol <= 1e-2:
         raise ValueError(f"tol must be within [{MIN_TOL:.0e}, 1e-2], got {tol:.3e}")
     max_iter = _validate.integer("max_iter", max_iter, minimum=1)
+    backend = _validate.choice("backend", backend, ("numpy", "jax"))
     # The NumPy algebra is N x N and N x d: BLAS threads only cost (they spin when the
     # cores are shared: 10-100x slowdowns measured on 2 busy cores): one thread.
-    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
-        beta_l2 = _validate.feasible(X, y)
-        result = _solve_path(_newton.Design(X), X, y, alphas, depth, w0, tol, max_iter, beta_l2)
+    with _blas_threads().limit(limits=1, user_api="blas"):
+        if backend == "numpy":
+            design = _newton.Design(X)
+        else:
+            from . import _device
+
+            design = _device.Design(X)
+        beta_l2, gram = _feasible(design, X, y)
+        result = _solve_path(design, X, y, alphas, depth, w0, tol, max_iter, beta_l2, gram)
     if full_output:
         return result
     return result.beta[0] if scalar else result.beta
 
 
-def _solve_path(design, X, y, alphas, depth, w0, tol, max_iter, beta_l2) -> FlowLimit:
+@functools.cache
+def _blas_threads() -> threadpoolctl.ThreadpoolController:
+    """One controller for the process: building one inspects the loaded libraries (0.3 ms,
+    a third of the time budget of one alpha at N = 100)."""
+    return threadpoolctl.ThreadpoolController()
+
+
+def _feasible(design, X, y):
+    """The minimum-norm solution of X beta = y and the factorised X X^T, from one
+    Hessian formation: beta = X^T (X X^T)^{-1} y when that interpolates to 1e-9 (the
+    Gram matrix then preconditions the first Newton system, which is a multiple of it
+    for w0 = 1); otherwise LAPACK's least squares, which refuses an infeasible system."""
+    gram = design.factor(np.ones(X.shape[1]))
+    if gram.cholesky is not None:
+        beta = design.rmatvec(gram.solve(y))
+        if np.linalg.norm(design.matvec(beta) - y) <= 1e-9 * np.linalg.norm(y):
+            return beta, gram
+    return _validate.feasible(X, y), None
+
+
+def _solve_path(design, X, y, alphas, depth, w0, tol, max_iter, beta_l2, gram) -> FlowLimit:
     K, (N, d) = len(alphas), X.shape
     beta, nu = np.zeros((K, d)), np.zeros((K, N))
     residual, iterations, primal_dual = np.zeros(K), np.zeros(K, int), np.zeros(K, bool)
     if np.any(y != 0):
         problem = _solver.Problem(design, y, depth, w0, tol, max_iter)
         log_alphas = np.log(alphas)
-        point = None
+        history = []
         for log_alpha in _path(log_alphas, beta_l2):
-            point = problem.solve(log_alpha, point)
+            point = problem.solve(log_alpha, history, gram)
+            history = history[-2:] + [point]
             rows = log_alphas == log_alpha
             beta[rows], nu[rows], residual[rows] = point.beta, point.nu, point.residual
             iterations[rows], primal_dual[rows] = point.iterations, point.primal_dual

@@ -18,6 +18,7 @@ underflows nor overflows, and near |z| -> 1 from the complement e = 1 - |z|.
 
 from __future__ import annotations
 
+import math
 from types import ModuleType
 
 import numpy as np
@@ -128,6 +129,17 @@ def beta_slope_of_dual(t, log_a, depth: int, xp: ModuleType = np):
     return xp.exp((2 * depth - 2) * log_a) * h_slope(z, depth, xp)
 
 
+def beta_and_slope(t, log_a, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """`beta_of_dual` and `beta_slope_of_dual` together (NumPy; one exponential for D = 2)."""
+    if depth == 2:
+        s = np.abs(t)
+        big = np.exp(2 * log_a + s)
+        m = np.expm1(-2 * s)  # exp(-2s) - 1, accurate where s is tiny (the kernel regime)
+        q = big * m  # -|beta|
+        return np.copysign(q, t), q + 2 * big
+    return beta_of_dual(t, log_a, depth), beta_slope_of_dual(t, log_a, depth)
+
+
 def dual_potential(t: np.ndarray, log_a: np.ndarray, depth: int) -> np.ndarray:
     """Qstar_i(t_i) = int_0^t beta_i: the dual objective's separable part; +inf outside
     `dual_radius` (the domain |A^(D-2) t| < 1 when D >= 3; for D = 2 where it exceeds
@@ -135,6 +147,8 @@ def dual_potential(t: np.ndarray, log_a: np.ndarray, depth: int) -> np.ndarray:
     if depth == 2:
         s = np.abs(t)
         exponent = 2 * log_a + s
+        if np.max(exponent) < LOG_HUGE:  # the common case, without the masking below
+            return np.exp(exponent) * np.square(np.expm1(-s))
         finite = exponent < LOG_HUGE
         return np.where(finite, np.exp(np.minimum(exponent, LOG_HUGE)) * np.expm1(-s) ** 2,
                         np.inf)
@@ -162,6 +176,14 @@ def dual_of_beta(beta: np.ndarray, log_a: np.ndarray, depth: int
     """
     beta = np.asarray(beta, dtype=np.float64)
     if depth == 2:
+        top, low = float(np.max(np.abs(beta), initial=0.0)), -2 * float(np.min(log_a))
+        wide = max(abs(low), 2 * abs(float(np.max(log_a))))
+        if wide < LOG_HUGE and (top == 0 or math.log(top) + low < LOG_HUGE):
+            # the common case, A^-2 and |beta| / A^2 below exp(LOG_HUGE) (checked without
+            # forming them): t = arcsinh(beta / (2 A^2)) directly (arcsinh is accurate for
+            # any finite argument)
+            scale = np.exp(-2 * log_a)
+            return np.arcsinh(0.5 * scale * beta), np.hypot(beta, 2 / scale)
         # t = arcsinh(beta / (2 A^2)), in logs so that A^2 may underflow.
         lx = np.log(np.abs(beta) + (beta == 0)) - np.log(2.0) - 2 * log_a
         x = np.exp(np.minimum(lx, 700.0))

@@ -10,29 +10,32 @@ the path is then a few Hessian formations in all, not one per Newton step.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-import scipy.linalg
 import scipy.linalg.blas
+import scipy.linalg.lapack
 
 _TINY = np.finfo(float).tiny
 
 
 class SPD:
-    """A symmetric positive (semi)definite matrix, Jacobi-equilibrated and factorised once
-    (Cholesky; least squares if it is numerically singular)."""
+    """A symmetric positive (semi)definite matrix, given by its upper triangle,
+    Jacobi-equilibrated and factorised once (LAPACK Cholesky, called directly: at N = 100
+    SciPy's checking wrappers cost more than the solve; least squares if the matrix is
+    numerically singular)."""
 
-    def __init__(self, M: np.ndarray):
-        self.scale = 1 / np.sqrt(np.maximum(np.diag(M), _TINY))
-        scaled = M * self.scale[:, None] * self.scale[None, :]
-        try:
-            self.cholesky, self.matrix = scipy.linalg.cho_factor(scaled), None
-        except (np.linalg.LinAlgError, ValueError):
-            self.cholesky, self.matrix = None, scaled
+    def __init__(self, upper: np.ndarray):
+        self.scale = 1 / np.sqrt(np.maximum(np.diag(upper), _TINY))
+        scaled = upper * self.scale[:, None] * self.scale[None, :]
+        factor, info = scipy.linalg.lapack.dpotrf(scaled, lower=0, clean=0)
+        self.cholesky = factor if info == 0 else None
+        self.matrix = None if info == 0 else np.triu(scaled) + np.triu(scaled, 1).T
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         rhs = self.scale * rhs
         if self.cholesky is not None:
-            return self.scale * scipy.linalg.cho_solve(self.cholesky, rhs)
+            return self.scale * scipy.linalg.lapack.dpotrs(self.cholesky, rhs, lower=0)[0]
         return self.scale * np.linalg.lstsq(self.matrix, rhs, rcond=None)[0]
 
 
@@ -80,8 +83,7 @@ class Design:
         else:
             root = self.X[:, keep] * np.sqrt(slope[keep])
         # root.T is (k, N) and Fortran-ordered: BLAS reads it without a copy.
-        upper = scipy.linalg.blas.dsyrk(1.0, root.T, trans=1)
-        return SPD(upper + np.triu(upper, 1).T)
+        return SPD(scipy.linalg.blas.dsyrk(1.0, root.T, trans=1))  # the upper triangle
 
     def solve(self, slope: np.ndarray, rhs: np.ndarray, factor: SPD | None, rtol: float
               ) -> tuple[np.ndarray, SPD]:
@@ -90,7 +92,7 @@ class Design:
         abandoned for a new factorisation when the rate of its first iterations says it
         would need more than `cg_iterations`, or when it breaks down (a zero or negative
         curvature in floating point)."""
-        norm = np.linalg.norm(rhs)
+        norm = math.sqrt(rhs @ rhs)
         if norm == 0:
             return np.zeros_like(rhs), factor if factor is not None else self.factor(slope)
         if factor is not None:
@@ -105,24 +107,24 @@ def _cg(design: Design, slope: np.ndarray, rhs: np.ndarray, factor: SPD, target:
         budget: int) -> np.ndarray | None:
     """Preconditioned CG from x = 0 to ||residual|| <= target; None if it would need more
     than `budget` iterations or breaks down."""
-    norm0 = np.linalg.norm(rhs)
+    norm0 = math.sqrt(rhs @ rhs)
     x, r = np.zeros_like(rhs), rhs.copy()
     z = factor.solve(r)
     p, rz = z.copy(), float(r @ z)
     for k in range(budget):
         Mp = design.matvec(slope * design.rmatvec(p))
         curvature = float(p @ Mp)
-        if not (rz > 0 and curvature > 0 and np.isfinite(curvature)):
+        if not (rz > 0 and curvature > 0 and math.isfinite(curvature)):
             return None
         step = rz / curvature
         x += step * p
         r -= step * Mp
-        norm = np.linalg.norm(r)
+        norm = math.sqrt(r @ r)
         if norm <= target:
             return x
         if k >= 1:  # linear rate so far: iterations still needed at that rate
             rate = (norm / norm0) ** (1 / (k + 1))
-            if rate >= 1 or np.log(target / norm) / np.log(rate) > budget - k - 1:
+            if not 0 < rate < 1 or math.log(target / norm) / math.log(rate) > budget - k - 1:
                 return None
         z = factor.solve(r)
         rz_new = float(r @ z)
