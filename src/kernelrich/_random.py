@@ -32,4 +32,4 @@ def normal(key: jax.Array, shape: tuple[int, ...], dtype=jnp.float64) -> jax.Arr
         return jax.random.normal(key, shape, dtype)
     size = max(_SMALLEST, 1 << max(n - 1, 0).bit_length())
     flat = np.asarray(jax.random.normal(key, (size,), dtype))
-    return jnp.asarray(flat[:n].reshape(shape))
+    return jax.device_put(flat[:n].reshape(shape))  # no program per shape

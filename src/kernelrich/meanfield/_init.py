@@ -25,7 +25,9 @@ def _sphere(key, m: int, p: int) -> np.ndarray:
 
 
 def _particles(z: np.ndarray) -> Particles:
-    return Particles(jnp.asarray(z[:, 0]), jnp.asarray(z[:, 1:]))
+    # device_put, not jnp.asarray: a strided view would stage one program per shape
+    return Particles(jax.device_put(np.ascontiguousarray(z[:, 0])),
+                     jax.device_put(np.ascontiguousarray(z[:, 1:])))
 
 
 def init_gaussian(key: jax.Array, m: int, p: int, std: float = 1.0) -> Particles:
