@@ -295,6 +295,7 @@ EXPERIMENT = Experiment(
     plot=plot,
     tables=tables,
     setup=setup,
+    full_time="about 1.3 h on a loaded CPU (measured per step x 2,000 steps; docs/benchmarks.md)",
 )
 
 
