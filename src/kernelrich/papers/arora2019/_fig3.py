@@ -170,4 +170,6 @@ EXPERIMENT = Experiment(
            "letting a few jump, later and more sharply, while the gradient's off-diagonal part "
            "in the singular basis stays small."),
     points=points, compute=compute, plot=plot, tables=tables, setup=setup, schema=2,
+    full_time=("about 30 min on a loaded CPU (measured per step at depth 3 x 200,000 steps x "
+               "3 depths; docs/benchmarks.md)"),
 )

@@ -206,4 +206,6 @@ EXPERIMENT = Experiment(
     tables=tables,
     schema=2,
     setup=setup,
+    full_time=("about 25 min of CPU, 3-4x that in wall time on a loaded CPU (per point x 10 "
+               "points; docs/benchmarks.md)"),
 )

@@ -198,4 +198,6 @@ EXPERIMENT = Experiment(
     tables=tables,
     schema=2,
     setup=setup,
+    full_time=("about 9 min of CPU, 3-4x that in wall time on a loaded CPU (per point x 128 "
+               "points; docs/benchmarks.md)"),
 )

@@ -198,4 +198,6 @@ EXPERIMENT = Experiment(
     plot=plot,
     tables=tables,
     setup=setup,
+    full_time=("about 5 min of CPU, 3-4x that in wall time on a loaded CPU (per point x 5 "
+               "points; docs/benchmarks.md)"),
 )

@@ -1,19 +1,22 @@
 """Chizat, Oyallon, Bach (2019), On lazy training in differentiable programming (seed
 section 2, and section 1.5 on real data): Theorems 2.2 and 2.4 measured, the authors' two-layer
 experiments (the plane teacher-student, test loss against the init scale, population loss
-under SGD, test loss against the width), the lazy vs mean-field scaling of the width, digits
-in place of the CNN experiment, and the theorem checks."""
+under SGD, test loss against the width), the lazy vs mean-field scaling of the width, the
+CNN experiment in small on digits (an MLP, and a CNN at the authors' scales), and the theorem
+checks."""
 
-from . import _digits, _plane, _population, _scaling, _tau, _thm22, _thm24, _width
+from . import _cnn, _digits, _plane, _population, _scaling, _tau, _thm22, _thm24, _width
 from ._checks import ASSUMPTIONS as ASSUMPTIONS
-from ._checks import CHECKS as CHECKS
+from ._checks import CHECKS as _CHECKS
 from ._common import KEY as KEY
+
+CHECKS = [*_CHECKS, _cnn.CHECK]
 
 TITLE = ("Chizat, Oyallon, Bach (2019). On lazy training in differentiable programming")
 
 EXPERIMENTS = [_thm22.EXPERIMENT, _thm24.EXPERIMENT, _plane.EXPERIMENT, _tau.EXPERIMENT,
                _population.EXPERIMENT, _width.EXPERIMENT, _scaling.EXPERIMENT,
-               _digits.EXPERIMENT]
+               _digits.EXPERIMENT, _cnn.EXPERIMENT]
 
 # The claim in the paper's words (abstract), shown at the top of its report section.
 CLAIM = ("We show that this 'lazy training' phenomenon is not specific to over-parameterized "
@@ -72,4 +75,13 @@ REPORTED = [
                  "here an MLP on digits)",
      "paper": "performance degrades in the lazy regime (abstract)",
      "experiment": "lazy-digits", "column": "network", "by": "alpha"},
+    {"quantity": "CNN: test accuracy against the scale alpha (paper: VGG-11 on CIFAR-10, "
+                 "alpha from 0.01 to 1e7; here a small CNN on digits)",
+     "paper": ("'the performance of commonly used non-linear deep convolutional neural "
+               "networks in computer vision degrades when trained in the lazy regime' "
+               "(abstract)"),
+     "experiment": "lazy-cnn", "column": "network", "by": "alpha"},
+    {"quantity": "Theorem 2.2 on the CNN: sup_t ||alpha h(w) - alpha hbar(wbar)|| against alpha",
+     "paper": "O(1/alpha) for the flows: an upper bound; it holds if the slope is at most -1",
+     "check": _cnn.THEOREM},
 ]

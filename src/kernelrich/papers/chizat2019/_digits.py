@@ -166,4 +166,6 @@ EXPERIMENT = Experiment(
     plot=plot,
     tables=tables,
     setup=setup,
+    full_time=("about 10 min of CPU, 2-3x that in wall time on a loaded CPU (measured per "
+               "step x 5,000 steps; docs/benchmarks.md)"),
 )

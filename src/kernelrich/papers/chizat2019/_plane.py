@@ -126,4 +126,5 @@ EXPERIMENT = Experiment(
     plot=plot,
     setup=setup,
     schema=2,
+    full_time="about 25 s (measured end to end on a loaded CPU; docs/benchmarks.md)",
 )

@@ -185,4 +185,6 @@ EXPERIMENT = Experiment(
     tables=tables,
     setup=setup,
     schema=2,
+    full_time=("about 3.5 h of CPU, 5 h on a loaded CPU (measured per step x 10,000 steps; "
+               "docs/benchmarks.md)"),
 )

@@ -137,4 +137,5 @@ EXPERIMENT = Experiment(
     tables=tables,
     setup=setup,
     schema=2,
+    full_time="about 2.5 min (measured per point x 3 points on a loaded CPU; docs/benchmarks.md)",
 )

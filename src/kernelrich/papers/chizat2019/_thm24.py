@@ -148,4 +148,5 @@ EXPERIMENT = Experiment(
     tables=tables,
     setup=setup,
     schema=2,
+    full_time="about 1 min (measured end to end on a loaded CPU; docs/benchmarks.md)",
 )

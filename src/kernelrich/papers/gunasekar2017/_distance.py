@@ -189,4 +189,6 @@ EXPERIMENT = Experiment(
     claim=("The paper conjectures that gradient flow on U U^T from a small initialisation "
            "converges to the minimum-nuclear-norm solution, for full-dimensional U."),
     points=points, compute=compute, plot=plot, tables=tables, setup=setup, schema=2,
+    full_time=("not measured: one point (sensing, d = 50) ran 14 min on a loaded CPU without "
+               "finishing; hours (docs/benchmarks.md)"),
 )

@@ -129,4 +129,6 @@ EXPERIMENT = Experiment(
     tables=tables,
     setup=setup,
     schema=2,
+    full_time=("about 3 h on a loaded CPU (width 10,000: 5.4 s per step x 200 steps, 19 min "
+               "per point; x 10 points; docs/benchmarks.md)"),
 )

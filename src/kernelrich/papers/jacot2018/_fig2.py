@@ -160,4 +160,5 @@ EXPERIMENT = Experiment(
     tables=tables,
     setup=setup,
     schema=2,
+    full_time="about 11 min on a loaded CPU (measured per point x 20 points; docs/benchmarks.md)",
 )

@@ -108,4 +108,6 @@ EXPERIMENT = Experiment(
     plot=plot,
     tables=tables,
     setup=setup,
+    full_time=("about 40 min on a loaded CPU (widths 64 and 4096 measured, the others "
+               "interpolated, x 8 seeds; docs/benchmarks.md)"),
 )

@@ -79,4 +79,6 @@ EXPERIMENT = Experiment(
     compute=compute,
     plot=plot,
     setup=setup,
+    full_time=("about 1 min (at most 40 points x 2.4 s, the largest point's time on a loaded "
+               "CPU; docs/benchmarks.md)"),
 )

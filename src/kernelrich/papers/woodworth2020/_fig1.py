@@ -108,4 +108,5 @@ EXPERIMENT = Experiment(
            "from N = O(r* log d) samples; large initialisation (kernel regime) reaches min-l2 "
            "and needs N = O(d)."),
     points=points, compute=compute, plot=plot, tables=tables, setup=setup,
+    full_time="about 11 min (measured per point x 50 points on a loaded CPU; docs/benchmarks.md)",
 )

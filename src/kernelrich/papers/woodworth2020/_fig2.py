@@ -144,4 +144,5 @@ EXPERIMENT = Experiment(
            "share their two limits (l2 and l1) but are not rescalings of each other: R_alpha "
            "approaches l1 polynomially in alpha, Q_alpha only logarithmically."),
     points=points, compute=compute, plot=plot, tables=tables, setup=setup,
+    full_time="about 2 min (measured per point x 114 points on a loaded CPU; docs/benchmarks.md)",
 )

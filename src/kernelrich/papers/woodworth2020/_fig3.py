@@ -98,4 +98,5 @@ EXPERIMENT = Experiment(
     claim=("Deeper diagonal networks (D >= 3) reach the min-l1 solution at polynomially small "
            "initialisation, while D = 2 needs exponentially small alpha (Theorem 3)."),
     points=points, compute=compute, plot=plot, tables=tables, setup=setup,
+    full_time="about 2 min (measured per point x 30 points on a loaded CPU; docs/benchmarks.md)",
 )

@@ -114,4 +114,5 @@ EXPERIMENT = Experiment(
     claim=("The initialisation shape w0 changes the kernel limit (min-norm weighted by w0^2) but "
            "not the rich limit (min-l1)."),
     points=points, compute=compute, plot=plot, tables=tables, schema=2, setup=setup,
+    full_time="about 30 s (measured per point x 30 points on a loaded CPU; docs/benchmarks.md)",
 )

@@ -157,4 +157,5 @@ EXPERIMENT = Experiment(
            "alpha) as alpha decreases; the min-nuclear-norm interpolator is the conjectured "
            "small-alpha limit (Gunasekar et al. 2017), a theorem for commuting A_i."),
     points=points, compute=compute, plot=plot, tables=tables, setup=setup,
+    full_time="about 3 min (measured per point x 3 points on a loaded CPU; docs/benchmarks.md)",
 )

@@ -137,4 +137,5 @@ EXPERIMENT = Experiment(
     claim=("The theorems describe gradient flow; gradient descent with step h converges to a "
            "different interpolator, at a distance O(h) from the flow's limit."),
     points=points, compute=compute, plot=plot, tables=tables, setup=setup,
+    full_time="about 45 s (measured per point x 10 points on a loaded CPU; docs/benchmarks.md)",
 )
