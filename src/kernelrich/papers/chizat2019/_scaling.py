@@ -157,4 +157,5 @@ EXPERIMENT = Experiment(
     tables=tables,
     setup=setup,
     schema=2,
+    full_time="not measured",
 )

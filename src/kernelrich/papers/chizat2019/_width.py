@@ -154,4 +154,5 @@ EXPERIMENT = Experiment(
     tables=tables,
     setup=setup,
     schema=2,
+    full_time="hours (not measured end to end: 10 trials x widths 2-512 x 25,000 steps)",
 )

@@ -179,4 +179,5 @@ EXPERIMENT = Experiment(
            "alpha_inf (and a small shift), both accumulated along the run; larger steps shrink "
            "alpha_inf, which helps SGD recover a sparse teacher and can hurt GD."),
     points=points, compute=compute, plot=plot, tables=tables, setup=setup,
+    full_time="not measured",
 )

@@ -272,4 +272,5 @@ EXPERIMENT = Experiment(
     plot=plot,
     tables=tables,
     setup=setup,
+    full_time='about 5-6 min of CPU (estimated per point: width 4096 on digits 50 s)',
 )

@@ -159,4 +159,5 @@ EXPERIMENT = Experiment(
            "and ends at the minimum-l1 interpolator; jump times and saddles follow from a "
            "LARS-like recursion."),
     points=points, compute=compute, plot=plot, tables=tables, setup=setup,
+    full_time="not measured",
 )
