@@ -75,6 +75,8 @@ def test_stop_loss_event_far_below_the_start():
     model = km.symmetric_factor(0, 12, 12, 1e-2, "balanced")
     path = km.gradient_flow(km.diagonal_sensing(X, y), model, np.array([1e3]), loss="sum",
                             stop_loss=1e-16, rtol=1e-12, atol=1e-14)
-    assert path.stopped_at is not None and abs(np.log(path.losses[-1] / 1e-16)) <= 1e-3
+    # 1e-3 on the interpolant where the event is located, plus the interpolant's error in
+    # the returned state (documented in FlowPath.stopped_at)
+    assert path.stopped_at is not None and abs(np.log(path.losses[-1] / 1e-16)) <= 2e-3
     with pytest.raises(ValueError, match="solver"):
         km.gradient_flow(setup, model, np.array([1.0]), solver="euler")

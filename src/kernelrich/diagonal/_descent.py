@@ -44,7 +44,7 @@ class GDResult:
     - `loss_integral`: sum_k gamma_k L(w_k), the integral of the loss along the run.
     - `sharpness`: the largest Gauss-Newton sharpness lambda_max(2 s J^T J) met along the run
       (J the Jacobian of the predictions in w; the loss Hessian's top eigenvalue at an
-      interpolator), by warm-started power iteration; NaN unless `sharpness=True`.
+      interpolator), by warm-started power iteration; None unless `sharpness=True`.
     - `loss_increases`: steps after which the full loss was larger than before.
     - `init`: the initialisation alpha * w0, shape (d,).
     """
@@ -64,7 +64,7 @@ class GDResult:
     log_alpha_minus: np.ndarray | None = None
     mu: np.ndarray | None = None
     loss_integral: float = float("nan")
-    sharpness: float = float("nan")
+    sharpness: float | None = None
     loss_increases: int = 0
     init: np.ndarray | None = None
 
@@ -221,7 +221,7 @@ def gradient_descent(
         converged, b, replace, seed,
         log_a + s.log_gain[0] if two else None, log_a + s.log_gain[1] if two else None,
         s.mu if two else None, float(s.integral),
-        float(s.sharpness) if sharpness else float("nan"), int(s.increases), alpha * w0)
+        float(s.sharpness) if sharpness else None, int(s.increases), alpha * w0)
 
 
 def _check_finite(values: np.ndarray, done: int, steps: np.ndarray) -> None:

@@ -32,7 +32,8 @@ class SweepResult:
     - `diverged`: the loss or the parameters became non-finite; the run keeps the state
       before that step, (S, B, R).
     - `log_alpha_plus`, `log_alpha_minus`, `mu`: as in `GDResult` (D = 2; else None).
-    - `loss_integral`, `sharpness`, `loss_increases`: as in `GDResult`, (S, B, R).
+    - `loss_integral`, `sharpness`, `loss_increases`: as in `GDResult`, (S, B, R)
+      (`sharpness` None unless tracked).
     - `loss_kind`, `depth`, `replace`, `init`: the normalisation, depth, draws, alpha w0.
     """
 
@@ -50,7 +51,7 @@ class SweepResult:
     log_alpha_minus: np.ndarray | None
     mu: np.ndarray | None
     loss_integral: np.ndarray
-    sharpness: np.ndarray
+    sharpness: np.ndarray | None
     loss_increases: np.ndarray
     loss_kind: str
     depth: int
@@ -68,7 +69,8 @@ class SweepResult:
             bool(self.converged[idx]), int(self.batch_sizes[j]), self.replace,
             int(self.seeds[k]), self.log_alpha_plus[idx] if two else None,
             self.log_alpha_minus[idx] if two else None, self.mu[idx] if two else None,
-            float(self.loss_integral[idx]), float(self.sharpness[idx]),
+            float(self.loss_integral[idx]),
+            None if self.sharpness is None else float(self.sharpness[idx]),
             int(self.loss_increases[idx]), self.init)
 
 
@@ -155,5 +157,5 @@ def sgd_sweep(
         (s.done & ~s.diverged) if stop_loss is not None else np.zeros((S, B, R), bool),
         s.diverged, log_a + s.log_gain[:, :, :, 0] if two else None,
         log_a + s.log_gain[:, :, :, 1] if two else None, s.mu if two else None, s.integral,
-        s.sharpness if sharpness else np.full((S, B, R), np.nan), s.increases, loss, depth,
+        s.sharpness if sharpness else None, s.increases, loss, depth,
         replace, alpha * w0)

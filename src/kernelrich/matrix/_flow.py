@@ -39,8 +39,10 @@ class FlowPath:
     - `matrices`: the end-to-end matrix at each time, shape (T, n1, n2).
     - `losses`: the training loss there, shape (T,).
     - `model`: the factorisation at the last saved time.
-    - `stopped_at`: the time the loss crossed `stop_loss`, located to
-      |log(loss / stop_loss)| < 1e-3 (None if it did not, or no `stop_loss` was given).
+    - `stopped_at`: the time the loss crossed `stop_loss`, located on the solver's dense
+      interpolant to |log(loss / stop_loss)| < 1e-3; the returned state's loss can differ
+      from it by the interpolant's error (measured: 1.4e-3 in log loss at stop_loss 1e-16,
+      rtol 1e-12). None if it did not cross, or no `stop_loss` was given.
     - `num_steps`: solver steps taken.
     - `method`: the solver and tolerances, for captions.
     """
