@@ -79,4 +79,4 @@ def test_stop_loss_event_far_below_the_start():
     # the returned state (documented in FlowPath.stopped_at)
     assert path.stopped_at is not None and abs(np.log(path.losses[-1] / 1e-16)) <= 2e-3
     with pytest.raises(ValueError, match="solver"):
-        km.gradient_flow(setup, model, np.array([1.0]), solver="euler")
+        km.gradient_flow(km.diagonal_sensing(X, y), model, np.array([1.0]), solver="euler")
