@@ -1,13 +1,12 @@
 """The (S)GD paper packages (kernelrich.papers.even2023 and pesme2021): the report's attributes,
-setups with a source for every value, captions computed from the rows, and the checks (run
-here until they are in the catalog, whose test then runs them)."""
+setups with a source for every value, captions computed from the rows;
+their checks run in test_checks_can_fail.py.."""
 
 import pytest
 
-from kernelrich import catalog
 from kernelrich.experiments import Param, Table
 from kernelrich.papers import even2023, pesme2021
-from kernelrich.papers.even2023 import _checks, _eos, _steps
+from kernelrich.papers.even2023 import _eos, _steps
 from kernelrich.papers.pesme2021 import _sgf
 from kernelrich.report import validate_reported
 
@@ -75,16 +74,3 @@ def test_sgf_table_reports_the_gap_per_step():
     title, rows = _sgf.tables(Table([row]), True)[0]
     assert rows[0]["measured / SGF (mean)"] == pytest.approx(1.0)
     assert "from 0.000 at the smallest step to 0.300 at the largest" in title
-
-
-_IN_CATALOG = {(c.paper, c.theorem, c.instance) for c in catalog.checks()}
-_CHECKS = [c for c in _checks.CHECKS if (c.paper, c.theorem, c.instance) not in _IN_CATALOG]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("check", _CHECKS, ids=lambda c: f"{c.paper}: {c.theorem}: {c.instance}")
-def test_check_passes_and_each_counterexample_fails(check):
-    result = check.run()
-    standing = [r.what for r in result.counterexamples if not r.failed]
-    assert not standing, f"counterexamples on which the check passes: {standing}"
-    assert result.passed, result.detail

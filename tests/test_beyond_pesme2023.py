@@ -1,14 +1,13 @@
 """The saddle-to-saddle paper package (kernelrich.papers.pesme2023): the report's attributes,
-setups with a source for every value, captions and tables computed from the rows, and the
-checks (run here until they are in the catalog, whose test then runs them)."""
+setups with a source for every value, captions and tables computed from the rows;
+their checks run in test_checks_can_fail.py.."""
 
 import numpy as np
 import pytest
 
-from kernelrich import catalog
 from kernelrich.experiments import Param, Table
 from kernelrich.papers import pesme2023
-from kernelrich.papers.pesme2023 import _checks, _setup, _staircase
+from kernelrich.papers.pesme2023 import _setup, _staircase
 from kernelrich.report import validate_reported
 
 
@@ -65,16 +64,3 @@ def test_plateau_error_reads_the_central_half_of_each_plateau():
     out = _setup.errors(taus, beta, z, np.ones(len(taus)), times, betas,
                         np.zeros((2, 1)), np.zeros((2, 1)), np.array([1.0, 0.0]))
     assert out["plateau"] == 0.0
-
-
-_IN_CATALOG = {(c.paper, c.theorem, c.instance) for c in catalog.checks()}
-_CHECKS = [c for c in _checks.CHECKS if (c.paper, c.theorem, c.instance) not in _IN_CATALOG]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("check", _CHECKS, ids=lambda c: f"{c.paper}: {c.theorem}: {c.instance}")
-def test_check_passes_and_each_counterexample_fails(check):
-    result = check.run()
-    standing = [r.what for r in result.counterexamples if not r.failed]
-    assert not standing, f"counterexamples on which the check passes: {standing}"
-    assert result.passed, result.detail

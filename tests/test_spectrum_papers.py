@@ -1,13 +1,11 @@
 """The spectrum experiments of the Jacot section (kernelrich.papers.jacot2018._spectrum) and
 the learning-curve paper (kernelrich.papers.bordelon2020): small points run end to end,
-captions come from the numbers, setups have a source for every value, and the checks (run
-here until they are in the catalog, whose test then runs them) pass and fail on every
-counterexample."""
+captions come from the numbers, setups have a source for every value;
+their checks run in test_checks_can_fail.py."""
 
 import numpy as np
 import pytest
 
-from kernelrich import catalog
 from kernelrich.experiments import Param, Table
 from kernelrich.papers import bordelon2020
 from kernelrich.papers.bordelon2020 import _curves, _networks
@@ -82,17 +80,3 @@ def test_a_network_point_follows_kernel_gradient_descent(tmp_path):
     assert max(row["network_vs_kernel_gd"]) < 0.5
     caption = _networks.plot(Table([row, {**row, "seed": 1}]), tmp_path, True)[0].caption
     assert "network / kernel-regression test error" in caption
-
-
-_IN_CATALOG = {(c.paper, c.theorem, c.instance) for c in catalog.checks()}
-_CHECKS = [c for c in _spectrum_checks.CHECKS + bordelon2020.CHECKS
-           if (c.paper, c.theorem, c.instance) not in _IN_CATALOG]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("check", _CHECKS, ids=lambda c: f"{c.paper}: {c.theorem}: {c.instance}")
-def test_check_passes_and_each_counterexample_fails(check):
-    result = check.run()
-    standing = [r.what for r in result.counterexamples if not r.failed]
-    assert not standing, f"counterexamples on which the check passes: {standing}"
-    assert result.passed, result.detail
