@@ -13,7 +13,7 @@ fi
 'equinox', equinox.__version__, 'diffrax', diffrax.__version__)"
 export OPENBLAS_NUM_THREADS=1
 .venv-min/bin/python -m pytest -n 2 -p no:cacheprovider -q -m "not slow" "$@" \
-  tests/test_core.py tests/test_bias.py tests/test_diagonal_limit.py \
+  tests/test_core.py tests/test_cache.py tests/test_bias.py tests/test_diagonal_limit.py \
   tests/test_diagonal_dynamics.py tests/test_ntk_infinite.py tests/test_ntk_empirical.py \
   tests/test_ntk_dynamics.py tests/test_lazy_core.py tests/test_lazy_dynamics.py \
   tests/test_matrix_dynamics.py tests/test_matrix_flow.py tests/test_meanfield_dynamics.py \
