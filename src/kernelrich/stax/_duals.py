@@ -23,6 +23,7 @@ others are built from it or are new here:
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
 
 import jax
@@ -34,20 +35,24 @@ from ..ntk._gaussian import abs_dual, erf_dual, gelu_dual, relu_dual
 from ..ntk._quadrature import quadrature_diagonal, quadrature_dual
 
 
-class Dual:
+class Dual(abc.ABC):
     """An activation's Gaussian expectations (`pair`, `diagonal`), and its function `fn`."""
 
     quadrature = False
     user = False
 
+    @abc.abstractmethod
     def fn(self, x):
-        raise NotImplementedError
+        """The activation phi, elementwise."""
 
+    @abc.abstractmethod
     def pair(self, s11, s22, s12, ctx):
-        raise NotImplementedError
+        """`(E[phi(u) phi(v)], E[phi'(u) phi'(v)])` for (u, v) ~ N(0, [[s11, s12], [s12,
+        s22]])."""
 
+    @abc.abstractmethod
     def diagonal(self, q, ctx):
-        raise NotImplementedError
+        """`(E[phi(u)^2], E[phi'(u)^2])` for u ~ N(0, q)."""
 
 
 @dataclass(frozen=True)

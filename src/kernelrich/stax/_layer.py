@@ -15,12 +15,14 @@ back from any triple (`layer_of`).
 
 from __future__ import annotations
 
+import abc
+
 from .._validate import integer
 from ._spec import Spec, fail
 from ._state import Ctx, State
 
 
-class Layer:
+class Layer(abc.ABC):
     """Base class of a layer: `init`, `apply` (finite network), `run` (kernels)."""
 
     name = "Layer"
@@ -29,14 +31,15 @@ class Layer:
         """`(output_shape, params)`; the default: no parameters, shape unchanged."""
         return tuple(input_shape), ()
 
+    @abc.abstractmethod
     def apply(self, params, x, *, rng=None, **kwargs):
-        raise NotImplementedError
+        """The finite network's output on `x` (a batch)."""
 
+    @abc.abstractmethod
     def run(self, state: State | None, spec: Spec, ctx: Ctx, where: str):
         """`(state, spec)` after the layer. With `state=None` (the static pass) only the
         output `Spec` is computed, with every check that can be made from shapes; a layer
         that cannot be evaluated raises a `ValueError` that names `where`."""
-        raise NotImplementedError
 
     def label(self, where: str) -> str:
         return f"{where} ({self.name})" if where else self.name
