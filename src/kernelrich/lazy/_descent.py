@@ -136,13 +136,17 @@ def lazy_descent(apply, params0, X, y, alpha, *, step, steps: int, record_every:
     chunk = _validate.integer("chunk", chunk, minimum=1)
     n_records = -(-steps_count // every)
     p, a, s, shape = _batch.flatten(params0, batched, alphas, np.asarray(steps_, float))
-    state = (p, p, jnp.full(a.shape, -1), jnp.full(a.shape, -1), jnp.zeros(a.shape, int))
+    # Strongly typed counters: a weakly typed -1 would turn strong after the first chunk and
+    # compile every chunk's program twice.
+    never = jnp.full(a.shape, -1, dtype=jnp.int64)
+    state = (p, p, never, never, jnp.zeros(a.shape, jnp.int64))
     linear = bool(linear)
     first = _program_record(apply, keep_params, linear)(p, p, p, a, X, y, X_test, y_test)
     records, done = [jax.tree_util.tree_map(lambda v: np.asarray(v)[:, None], first)], 0
     with progress_bar("lazy gradient descent", n_records * every, progress) as update:
+        size = _chunk_size(n_records, chunk)
         while done < n_records:
-            size = min(chunk, n_records - done)
+            size = min(size, n_records - done)
             run = _program(apply, every, size, keep_params, linear)
             state, rec = run(state, p, a, s, X, y, X_test, y_test)
             records.append(rec)  # leaves (B*A, size)
@@ -160,6 +164,16 @@ def lazy_descent(apply, params0, X, y, alpha, *, step, steps: int, record_every:
                        rec.get("loss_linear"), rec.get("test_loss"), rec.get("test_loss_linear"),
                        un(state[0]), lin(state[1]), un(state[2]), lin(state[3]), alphas,
                        np.asarray(steps_), path)
+
+
+def _chunk_size(n_records: int, chunk: int) -> int:
+    """Records per compiled call: a divisor of `n_records` in [chunk / 2, chunk] where there
+    is one (every call runs the same compiled program), else `chunk` (the last call is
+    shorter and compiles its own)."""
+    for size in range(min(chunk, n_records), max(1, chunk // 2) - 1, -1):
+        if n_records % size == 0:
+            return size
+    return chunk
 
 
 def _record(apply, keep, linear, w0, w, wb, alpha, X, y, X_test, y_test):

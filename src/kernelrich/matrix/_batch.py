@@ -80,7 +80,8 @@ def gradient_descent_batch(problem: Sensing | Completion, models: Sequence[Facto
     values, grads = jax.vmap(jax.value_and_grad(training_loss), in_axes=(0, None, None))(
         stacked, problem, scale)
     done0 = values < stop_loss if stop_loss is not None else jnp.zeros(len(models), bool)
-    state = (stacked, grads, done0, jnp.zeros(len(models)), jnp.zeros(len(models), int))
+    state = (stacked, grads, done0, jnp.zeros(len(models), jnp.float64),
+             jnp.zeros(len(models), jnp.int64))
     threshold = -np.inf if stop_loss is None else stop_loss
     losses, times, sigmas, done = [], [0], [_tops(stacked, top)], 0
     while done < steps and not bool(jnp.all(state[2])):

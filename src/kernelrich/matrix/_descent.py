@@ -163,7 +163,7 @@ def gradient_descent(problem: Sensing | Completion, model: Factorisation, *, ste
     problem = jax.tree_util.tree_map(jnp.asarray, problem)
     value, g = jax.value_and_grad(training_loss)(model, problem, scale)
     state = (model, g, jnp.asarray(stop_loss is not None and bool(value < stop_loss)),
-             jnp.asarray(0.0), jnp.asarray(0))
+             jnp.asarray(0.0, jnp.float64), jnp.asarray(0, jnp.int64))  # strong: one program
     threshold = -np.inf if stop_loss is None else stop_loss
     if record is not None and not callable(record):
         raise ValueError(f"record must be callable or None, got {type(record).__name__}")

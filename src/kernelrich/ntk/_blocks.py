@@ -2,8 +2,10 @@
 
 A kernel K(a, b) = pair(features(A_i), features(B_j)) is assembled from row blocks of A and
 column blocks of B. Blocks have one fixed size (the last is padded) so each jitted function
-compiles once; column features are cached while they fit in the budget; a symmetric request
-computes the upper block triangle only and mirrors it.
+compiles once per call; a Gram smaller than one block is padded up to the next of a few block
+sizes (`bucket`: four per octave), so that problems of nearby sizes share a compiled program
+rather than compiling one per size; column features are cached while they fit in the budget;
+a symmetric request computes the upper block triangle only and mirrors it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,25 @@ import numpy as np
 
 BUDGET = 2**27
 """Bytes allowed for one block's features (or temporaries)."""
+
+
+def bucket(n: int) -> int:
+    """The block size for n rows: the smallest c 2^k >= n with c in {4, 5, 6, 7} (at least
+    8), so at most 25% of a block's rows are padding.
+
+    **Example:**
+
+    ```pycon
+    >>> from kernelrich.ntk._blocks import bucket
+    >>> [bucket(n) for n in (1, 8, 9, 10, 11, 50, 100, 1000)]
+    [8, 8, 10, 10, 12, 56, 112, 1024]
+
+    ```
+    """
+    n = max(int(n), 8)
+    k = max(n.bit_length() - 3, 0)
+    c = -(-n // (1 << k))
+    return c << k
 
 
 def padded(M: np.ndarray, start: int, size: int) -> np.ndarray:
@@ -42,7 +63,7 @@ def block_gram(
       trailing axes (K(b, a)[k, k'] = K(a, b)[k', k], the full multi-output kernel).
     """
     n1, n2 = A.shape[0], B.shape[0]
-    size = int(max(1, min(size, max(n1, n2))))
+    size = int(max(1, min(size, bucket(max(n1, n2)))))
     if symmetric:  # smaller blocks skip more of the lower triangle
         size = min(size, max(256, -(-n1 // 6)))
     out = np.empty((n1, n2, *tail))
