@@ -40,11 +40,7 @@ NOT_YET_COVERED = {
 }
 """Modules whose public functions are not yet required to have examples, with the reason."""
 
-EXEMPT: dict[str, str] = {
-    "kernelrich.ntk.infinite_kernels": "example comes with the stax rework",
-    "kernelrich.ntk.infinite_nngp": "example comes with the stax rework",
-    "kernelrich.ntk.infinite_ntk": "example comes with the stax rework",
-}
+EXEMPT: dict[str, str] = {}
 """Public functions ("module.name") left without an example, with the reason."""
 
 OPTIONFLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
