@@ -97,6 +97,27 @@ def bregman_limit(
     - `max_iter`: Newton steps allowed; more raise `RuntimeError`.
 
     **Returns:** (beta, Newton steps).
+
+    **Example:**
+
+    Without a shift (alpha_+ = alpha_- = alpha) the link is alpha^2 (e^t - e^-t) =
+    2 alpha^2 sinh(t), that of the D = 2 flow: the limit is `flow_limit`'s. A shift
+    beta~_0 that itself interpolates is its own limit (D_psi(beta~_0, beta~_0) = 0):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.diagonal import bregman_limit, flow_limit
+    >>> X, y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([1.0, 0.75])
+    >>> log_a = np.full(3, np.log(0.1))
+    >>> beta, _ = bregman_limit(X, y, log_a, log_a)
+    >>> bool(np.allclose(beta, flow_limit(X, y, 0.1), rtol=0.0, atol=1e-12))
+    True
+    >>> shift = np.array([0.25, 0.0, 0.75])  # X shift = y
+    >>> beta, _ = bregman_limit(X, y, 0.5 * np.log(0.01 + shift), np.full(3, np.log(0.1)))
+    >>> bool(np.allclose(beta, shift, rtol=0.0, atol=1e-12))
+    True
+
+    ```
     """
     X, y = _validate.design(X, y)
     _validate.feasible(X, y)
@@ -153,6 +174,31 @@ def effective_initialisation(run: GDResult, X: Float[np.ndarray, "N d"],
 
     **Raises:** `ValueError` for a run of depth D >= 3 (no such characterisation) or one
     whose alpha_+ or alpha_- reached 0 (a step with |x_k| = 1).
+
+    **Example:**
+
+    The first step from beta = 0 (loss "sum") has x_0 = -4 gamma X^T y, so after it
+    alpha_inf = alpha sqrt(1 - x_0^2). A run to convergence ends at the predicted limit,
+    which is not the flow's: the large step shrank the initialisation unevenly (most on the
+    third coordinate, whose gradient is largest):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.diagonal import effective_initialisation, flow_limit, gradient_descent
+    >>> X, y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([1.0, 0.75])
+    >>> one = effective_initialisation(gradient_descent(X, y, 0.1, step=0.1, steps=1), X, y)
+    >>> bool(np.allclose(one.alpha_eff, 0.1 * np.sqrt(1 - (0.4 * X.T @ y) ** 2), rtol=1e-12))
+    True
+    >>> run = gradient_descent(X, y, 0.1, step=0.1, steps=1000, stop_loss=1e-20)
+    >>> e = effective_initialisation(run, X, y)
+    >>> run.converged, bool(np.allclose(run.beta, e.predicted, rtol=0.0, atol=1e-9))
+    (True, True)
+    >>> e.alpha_eff.round(4)  # alpha = 0.1
+    array([0.0745, 0.086 , 0.0355])
+    >>> e.predicted.round(4), flow_limit(X, y, 0.1).round(4)
+    (array([0.2878, 0.0378, 0.7122]), array([0.2729, 0.0229, 0.7271]))
+
+    ```
     """
     if not isinstance(run, GDResult):
         raise ValueError(f"run must be a GDResult of gradient_descent, got {type(run).__name__}")

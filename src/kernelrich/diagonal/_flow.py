@@ -197,6 +197,25 @@ def gradient_flow(
     - `max_steps`: solver steps allowed; more raise `RuntimeError`.
 
     **Returns:** a `FlowPath` with beta, nu and the loss at each of `times`.
+
+    **Example:**
+
+    From alpha = 0.1 the loss falls from L(0) = ||y||^2 = 1.5625 to 0, and the path ends at
+    the limit that `flow_limit` computes by another route (Newton on the dual problem):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.diagonal import flow_limit, gradient_flow
+    >>> X, y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([1.0, 0.75])
+    >>> path = gradient_flow(X, y, 0.1, times=np.array([0.0, 1.0, 40.0]))
+    >>> path.loss.round(6)
+    array([1.5625  , 0.006216, 0.      ])
+    >>> path.beta[-1].round(6)
+    array([0.272861, 0.022861, 0.727139])
+    >>> bool(np.allclose(path.beta[-1], flow_limit(X, y, 0.1), rtol=0.0, atol=1e-11))
+    True
+
+    ```
     """
     X, y, alpha, depth, w0, times = _inputs(X, y, alpha, depth, w0, times)
     log_a = np.log(alpha) + np.log(w0)
@@ -232,6 +251,22 @@ def parameter_flow(
     **Arguments:** as `gradient_flow`; `rtol` and `atol` apply to w.
 
     **Returns:** a `FlowPath`; its `nu` has shape (T, 0) (not tracked).
+
+    **Example:**
+
+    The 2d-dimensional flow in w and the N-dimensional reduction agree along the path:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.diagonal import gradient_flow, parameter_flow
+    >>> X, y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([1.0, 0.75])
+    >>> times = np.array([0.0, 1.0, 40.0])
+    >>> in_w = parameter_flow(X, y, 0.1, times=times)
+    >>> reduced = gradient_flow(X, y, 0.1, times=times)
+    >>> bool(np.allclose(in_w.beta, reduced.beta, rtol=0.0, atol=1e-8)), in_w.nu.shape
+    (True, (3, 0))
+
+    ```
     """
     X, y, alpha, depth, w0, times = _inputs(X, y, alpha, depth, w0, times)
     a = alpha * w0

@@ -54,7 +54,22 @@ class FlowLimit:
 def alpha_range(depth: int, w0: np.ndarray | None = None) -> tuple[float, float]:
     """The alphas `flow_limit` accepts at this depth and init shape: (alpha w0_i)^k within
     [1e-300, 1e300] for k = D and 2D - 2 (for w0 = 1: D = 2 from 1e-150 to 1e150,
-    D = 3 from 1e-75 to 1e75, D = 4 from 1e-50 to 1e50)."""
+    D = 3 from 1e-75 to 1e75, D = 4 from 1e-50 to 1e50).
+
+    **Example:**
+
+    The bounds are 1e300^(-+1 / (2D - 2)), divided by the largest / smallest w0_i:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.diagonal import alpha_range
+    >>> [f"{a:.3g}" for a in alpha_range(2)]  # 1e300^(-1/2), 1e300^(1/2)
+    ['1e-150', '1e+150']
+    >>> [f"{a:.3g}" for a in alpha_range(4, np.array([0.1, 10.0]))]  # 1e-50 / 0.1, 1e50 / 10
+    ['1e-49', '1e+49']
+
+    ```
+    """
     depth = _validate.integer("depth", depth, minimum=2)
     lo = 0.0 if w0 is None else float(np.log(np.min(w0)))
     hi = 0.0 if w0 is None else float(np.log(np.max(w0)))
@@ -139,6 +154,32 @@ def flow_limit(
 
     **Returns:** beta of shape (d,) for a scalar alpha, (K, d) for K alphas (rows in the
     order of `alpha`); a `FlowLimit` if `full_output`.
+
+    **Example:**
+
+    With x_1 = (1, 0, 1), x_2 = (0, 1, 1) and y = (1, 3/4), the interpolators are
+    (1 - c, 3/4 - c, c). Small alpha (Q ~ the l1 norm) gives the minimum-l1 one, c = 3/4;
+    large alpha (Q ~ the squared l2 norm) the minimum-l2 one, X^T (X X^T)^{-1} y =
+    (5/12, 1/6, 7/12):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.diagonal import flow_limit
+    >>> X, y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([1.0, 0.75])
+    >>> beta = flow_limit(X, y, np.array([1e-4, 1e2]))  # one row per alpha
+    >>> beta.round(6)
+    array([[0.25    , 0.      , 0.75    ],
+           [0.416667, 0.166667, 0.583333]])
+    >>> bool(np.allclose(beta[0], [0.25, 0.0, 0.75], rtol=0.0, atol=1e-7))  # min-l1
+    True
+    >>> min_l2 = np.linalg.lstsq(X, y, rcond=None)[0]
+    >>> bool(np.allclose(beta[1], min_l2, rtol=0.0, atol=1e-10))  # min-l2
+    True
+    >>> result = flow_limit(X, y, 1.0, full_output=True)  # with its certificate
+    >>> bool(result.residual[0] <= 1e-12), bool(np.allclose(X @ result.beta[0], y))
+    (True, True)
+
+    ```
     """
     X, y = _validate.design(X, y)
     _validate.bounded("X", X)

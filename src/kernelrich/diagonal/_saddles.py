@@ -182,6 +182,33 @@ def saddle_to_saddle(
     **Returns:** a `SaddlePath`.
 
     **Raises:** `ValueError` for bad input or a non-unique saddle (dependent active columns).
+
+    **Example:**
+
+    X^T y = (1, 3/4, 7/4): sigma_3 reaches 1 first, at tau = 1 / (4 * 7/4) = 1/7, and beta
+    jumps to the best fit on coordinate 3, (0, 0, 7/8); then sigma_1 reaches 1 at tau = 1
+    and beta jumps to the minimum-l1 interpolator (1/4, 0, 3/4). The flow from alpha = 1e-8,
+    at t = tau log(1/alpha), sits near those saddles:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.diagonal import gradient_flow, saddle_to_saddle
+    >>> X, y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([1.0, 0.75])
+    >>> path = saddle_to_saddle(X, y)
+    >>> path.times.round(6)
+    array([0.      , 0.142857, 1.      ])
+    >>> path.betas
+    array([[0.   , 0.   , 0.   ],
+           [0.   , 0.   , 0.875],
+           [0.25 , 0.   , 0.75 ]])
+    >>> path.supports, path.losses
+    (((), (2,), (0, 2)), array([1.5625 , 0.03125, 0.     ]))
+    >>> tau = np.array([0.0, 0.5, 3.0])
+    >>> flow = gradient_flow(X, y, 1e-8, times=path.flow_time(tau, 1e-8))
+    >>> bool(np.allclose(flow.beta, path.beta_at(tau), rtol=0.0, atol=1e-3))
+    True
+
+    ```
     """
     X, y = _validate.design(X, y)
     _validate.bounded("X", X), _validate.bounded("y", y)

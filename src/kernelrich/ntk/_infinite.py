@@ -37,6 +37,33 @@ def infinite_nngp(
     **Arguments:** as `infinite_ntk`.
 
     **Returns:** a float64 NumPy array of shape (n1, n2).
+
+    **Example:**
+
+    Depth 1 is the linear kernel x.x' / n_0 + beta^2. One ReLU layer (depth 2, no bias) gives
+    the arc-cosine kernel of degree 1 (Cho & Saul 2009),
+    |x| |x'| / n_0 (sin theta + (pi - theta) cos theta) / (2 pi) with theta the angle between
+    x and x'; on the diagonal |x|^2 / (2 n_0):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.ntk import infinite_nngp
+    >>> X = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 2.0]])  # n_0 = 2
+    >>> bool(np.allclose(infinite_nngp(X, depth=1, bias_std=0.1), X @ X.T / 2 + 0.01))
+    True
+    >>> K = infinite_nngp(X, depth=2, bias_std=0.0)
+    >>> K.round(6)
+    array([[0.25    , 0.169387, 0.159155],
+           [0.169387, 0.25    , 0.41356 ],
+           [0.159155, 0.41356 , 1.      ]])
+    >>> norms = np.linalg.norm(X, axis=1)
+    >>> theta = np.arccos(np.clip(X @ X.T / np.outer(norms, norms), -1.0, 1.0))
+    >>> arc_cosine = (np.outer(norms, norms) / 2
+    ...               * (np.sin(theta) + (np.pi - theta) * np.cos(theta)) / (2 * np.pi))
+    >>> bool(np.allclose(K, arc_cosine, rtol=0.0, atol=1e-12))
+    True
+
+    ```
     """
     return _kernels(X1, X2, depth, activation, bias_std, method, order, want="nngp")
 
@@ -67,6 +94,30 @@ def infinite_ntk(
     `X2=None` the diagonal comes from the exact diagonal recursion (ReLU: theta = 0); a point
     present in both X1 and X2 goes through arccos of a rounded cosine, which for ReLU costs
     ~1e-8 relative accuracy at that entry (as in every arc-cosine implementation).
+
+    **Example:**
+
+    For one ReLU layer (depth 2, no bias), Theta^(2) = Sigma^(1) Sigmadot^(2) + Sigma^(2)
+    with Sigma^(1) = x.x' / n_0, Sigmadot^(2) = (pi - theta) / (2 pi) (theta the angle
+    between x and x') and Sigma^(2) the arc-cosine NNGP (`infinite_nngp`). Erf has a closed
+    form too (Williams 1997), which the quadrature for activations without one reproduces:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich.ntk import infinite_nngp, infinite_ntk
+    >>> X = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 2.0]])  # n_0 = 2
+    >>> norms = np.linalg.norm(X, axis=1)
+    >>> theta = np.arccos(np.clip(X @ X.T / np.outer(norms, norms), -1.0, 1.0))
+    >>> closed = X @ X.T / 2 * (np.pi - theta) / (2 * np.pi) + infinite_nngp(X, depth=2,
+    ...                                                                      bias_std=0.0)
+    >>> bool(np.allclose(infinite_ntk(X, depth=2, bias_std=0.0), closed, rtol=0.0, atol=1e-12))
+    True
+    >>> erf = infinite_ntk(X, depth=2, activation="erf")
+    >>> by_quadrature = infinite_ntk(X, depth=2, activation="erf", method="quadrature")
+    >>> bool(np.allclose(erf, by_quadrature, rtol=0.0, atol=1e-12))
+    True
+
+    ```
     """
     return _kernels(X1, X2, depth, activation, bias_std, method, order, want="ntk")
 
@@ -75,7 +126,34 @@ def infinite_kernels(
     X1, X2=None, *, depth: int, activation: str | Callable = "relu", bias_std: float = 0.1,
     method: str = "auto", order: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(NNGP, NTK) = (Sigma^(L), Theta^(L)) in one pass; arguments as `infinite_ntk`."""
+    """(NNGP, NTK) = (Sigma^(L), Theta^(L)) in one pass; arguments as `infinite_ntk`.
+
+    **Example:**
+
+    The same pair as `infinite_nngp` and `infinite_ntk`, and as `kernelrich.stax` gives for
+    the network Dense -> ReLU -> Dense in the NTK parametrisation (weights of variance 1,
+    biases of standard deviation `bias_std`; the hidden width is ignored):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> from kernelrich.ntk import infinite_kernels, infinite_nngp, infinite_ntk
+    >>> X = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 2.0]])
+    >>> nngp, ntk = infinite_kernels(X, depth=2, bias_std=0.1)
+    >>> bool(np.allclose(nngp, infinite_nngp(X, depth=2, bias_std=0.1), rtol=0.0, atol=1e-15))
+    True
+    >>> bool(np.allclose(ntk, infinite_ntk(X, depth=2, bias_std=0.1), rtol=0.0, atol=1e-15))
+    True
+    >>> _, _, kernel_fn = stax.serial(stax.Dense(512, b_std=0.1), stax.Relu(),
+    ...                               stax.Dense(1, b_std=0.1))
+    >>> kernels = kernel_fn(X, X, get=("nngp", "ntk"))
+    >>> bool(np.allclose(kernels.nngp, nngp, rtol=0.0, atol=1e-12))
+    True
+    >>> bool(np.allclose(kernels.ntk, ntk, rtol=0.0, atol=1e-12))
+    True
+
+    ```
+    """
     return _kernels(X1, X2, depth, activation, bias_std, method, order, want="both")
 
 
