@@ -88,34 +88,191 @@ def ABRelu(a: float, b: float, do_stabilize: bool = False):
 
     `do_stabilize` is accepted for neural-tangents compatibility and has no effect: the
     closed form here is computed from the angle, which needs no rescaling.
+
+    **Example:**
+
+    For u ~ N(0, q), phi(u) phi(-u) = -ab u^2 whatever the sign of u, so the NNGP of opposite
+    inputs is -ab q, and that of an input with itself (a^2 + b^2) q / 2; the NTK likewise
+    (phi'(u) phi'(-u) = ab). After `Dense(1)`, q = <x, x'> / d:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])  # x_3 = -x_1
+    >>> _, _, kernel_fn = stax.serial(stax.Dense(1), stax.ABRelu(-0.5, 2.0))
+    >>> k = kernel_fn(X)
+    >>> k.nngp.round(6)  # 4.25 q / 2 on the diagonal, -ab q_11 = 0.5 at x_1, x_3
+    array([[1.0625  , 1.169234, 0.5     ],
+           [1.169234, 2.125   , 0.606734],
+           [0.5     , 0.606734, 1.0625  ]])
+    >>> k.ntk.round(6)  # q (a^2 + b^2) / 2 on the diagonal, q_13 ab = 0.5 at x_1, x_3
+    array([[1.0625  , 0.671875, 0.5     ],
+           [0.671875, 2.125   , 0.109375],
+           [0.5     , 0.109375, 1.0625  ]])
+
+    ```
     """
     dual = _duals.ABRelu(_number("a", a), _number("b", b))
     return Activation(f"ABRelu({dual.a:g}, {dual.b:g})", dual).triple()
 
 
 def Relu(do_stabilize: bool = False):
-    """max(x, 0): the arc-cosine kernel of `kernelrich.ntk._gaussian.relu_dual`."""
+    """max(x, 0): the arc-cosine kernel of `kernelrich.ntk._gaussian.relu_dual`.
+
+    **Example:**
+
+    After `Dense(1)` the pre-activations have covariance q = <x, x'> / d; for inputs at angle
+    theta the NNGP is sqrt(q_11 q_22) (sin theta + (pi - theta) cos theta) / (2 pi) (Cho &
+    Saul 2009) and the NTK q_12 (pi - theta) / (2 pi):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])  # x_3 = -x_1
+    >>> _, _, kernel_fn = stax.serial(stax.Dense(1), stax.Relu())
+    >>> k = kernel_fn(X)
+    >>> np.diag(k.nngp)  # E[relu(u)^2] = q / 2
+    array([0.25, 0.5 , 0.25])
+    >>> q = X @ X.T / 2
+    >>> s = np.sqrt(np.outer(np.diag(q), np.diag(q)))
+    >>> theta = np.arccos(np.clip(q / s, -1, 1))
+    >>> nngp = s * (np.sin(theta) + (np.pi - theta) * np.cos(theta)) / (2 * np.pi)
+    >>> bool(np.allclose(k.nngp, nngp, rtol=0, atol=1e-12))
+    True
+    >>> bool(np.allclose(k.ntk, q * (np.pi - theta) / (2 * np.pi), rtol=0, atol=1e-8))
+    True
+
+    ```
+
+    The NTK of the opposite inputs x_1, x_3 (0) comes out within about 2e-9 of 0: their angle
+    is the arc-cosine of a rounded cosine.
+    """
     return Activation("Relu", _duals.Closed(_duals.activation("relu"), False)).triple()
 
 
 def LeakyRelu(alpha: float, do_stabilize: bool = False):
-    """alpha min(x, 0) + max(x, 0)."""
+    """alpha min(x, 0) + max(x, 0).
+
+    **Example:**
+
+    The NNGP of x with itself is (1 + alpha^2) q / 2, of opposite inputs -alpha q
+    (`ABRelu(alpha, 1)`); `LeakyRelu(1.0)` is the identity, which leaves `Dense`'s kernel
+    q = <x, x'> / d as it is:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])  # x_3 = -x_1
+    >>> _, _, leaky = stax.serial(stax.Dense(1), stax.LeakyRelu(0.1))
+    >>> leaky(X, get="nngp").round(6)  # 1.01 q / 2 on the diagonal, -0.1 q_11 at x_1, x_3
+    array([[ 0.2525  ,  0.266333, -0.05    ],
+           [ 0.266333,  0.505   , -0.036167],
+           [-0.05    , -0.036167,  0.2525  ]])
+    >>> _, _, linear = stax.serial(stax.Dense(1), stax.LeakyRelu(1.0))
+    >>> linear(X, get="nngp")  # q
+    array([[ 0.5,  0.5, -0.5],
+           [ 0.5,  1. , -0.5],
+           [-0.5, -0.5,  0.5]])
+
+    ```
+    """
     return ABRelu(alpha, 1.0)
 
 
 def Abs(do_stabilize: bool = False):
-    """|x|: `kernelrich.ntk._gaussian.abs_dual`."""
+    """|x|: `kernelrich.ntk._gaussian.abs_dual`.
+
+    **Example:**
+
+    Since |x| = relu(x) + relu(-x), for inputs at angle theta (covariance q = <x, x'> / d
+    after `Dense(1)`) the NNGP is 2 sqrt(q_11 q_22) (sin theta + (pi / 2 - theta) cos theta)
+    / pi, the same for x and -x, and the NTK q_12 E[sign u sign v] = q_12 (1 - 2 theta / pi):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])  # x_3 = -x_1
+    >>> _, _, kernel_fn = stax.serial(stax.Dense(1), stax.Abs())
+    >>> k = kernel_fn(X)
+    >>> k.nngp.round(6)  # E[u^2] = q on the diagonal and at x_1, x_3
+    array([[0.5    , 0.56831, 0.5    ],
+           [0.56831, 1.     , 0.56831],
+           [0.5    , 0.56831, 0.5    ]])
+    >>> q = X @ X.T / 2
+    >>> s = np.sqrt(np.outer(np.diag(q), np.diag(q)))
+    >>> theta = np.arccos(np.clip(q / s, -1, 1))
+    >>> nngp = 2 * s * (np.sin(theta) + (np.pi / 2 - theta) * np.cos(theta)) / np.pi
+    >>> bool(np.allclose(k.nngp, nngp, rtol=0, atol=1e-12))
+    True
+    >>> bool(np.allclose(k.ntk, q * (1 - 2 * theta / np.pi), rtol=0, atol=1e-7))
+    True
+
+    ```
+
+    The NTK of the opposite inputs x_1, x_3 comes out within about 1e-8 of its value: their
+    angle is the arc-cosine of a rounded cosine.
+    """
     return Activation("Abs", _duals.Closed(_duals.activation("abs"), False)).triple()
 
 
 def Sign():
     """sign(x). Its derivative is zero almost everywhere, so no NTK flows through it (as in
-    the finite network's autodiff, and neural-tangents)."""
+    the finite network's autodiff, and neural-tangents).
+
+    **Example:**
+
+    E[sign u sign v] = 1 - 2 theta / pi for inputs at angle theta:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])  # x_3 = -x_1
+    >>> _, _, kernel_fn = stax.serial(stax.Dense(1), stax.Sign())
+    >>> k = kernel_fn(X)
+    >>> k.nngp.round(6)  # 1/2 at 45 degrees, -1/2 at 135, -1 for opposite inputs
+    array([[ 1. ,  0.5, -1. ],
+           [ 0.5,  1. , -0.5],
+           [-1. , -0.5,  1. ]])
+    >>> bool(np.all(k.ntk == 0))
+    True
+
+    ```
+
+    For the opposite inputs x_1, x_3 the value is within about 2e-8 of -1 (their angle is the
+    arc-cosine of a rounded cosine), hence the rounding to 6 digits.
+    """
     return Activation("Sign", _duals.Sign()).triple()
 
 
 def Erf(a: float = 1.0, b: float = 1.0, c: float = 0.0):
-    """a erf(b x) + c (Williams 1997)."""
+    """a erf(b x) + c (Williams 1997).
+
+    **Example:**
+
+    After `Dense(1)` (covariance q = <x, x'> / d) the NNGP is Williams' arcsine kernel
+    (2 / pi) arcsin(2 q_12 / sqrt((1 + 2 q_11) (1 + 2 q_22))), and the NTK q_12 times
+    E[erf'(u) erf'(v)] = (4 / pi) / sqrt((1 + 2 q_11) (1 + 2 q_22) - 4 q_12^2):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])  # x_3 = -x_1
+    >>> _, _, kernel_fn = stax.serial(stax.Dense(1), stax.Erf())
+    >>> k = kernel_fn(X)
+    >>> k.nngp.round(6)  # (2 / pi) arcsin(1 / 2) = 1 / 3 for x_1 with itself
+    array([[ 0.333333,  0.26772 , -0.333333],
+           [ 0.26772 ,  0.464559, -0.26772 ],
+           [-0.333333, -0.26772 ,  0.333333]])
+    >>> q = X @ X.T / 2
+    >>> d = np.outer(1 + 2 * np.diag(q), 1 + 2 * np.diag(q))
+    >>> bool(np.allclose(k.nngp, 2 / np.pi * np.arcsin(2 * q / np.sqrt(d)), rtol=0, atol=1e-12))
+    True
+    >>> ntk = q * 4 / np.pi / np.sqrt(d - 4 * q**2)
+    >>> bool(np.allclose(k.ntk, ntk, rtol=0, atol=1e-12))
+    True
+
+    ```
+    """
     a, b, c = _number("a", a), _number("b", b), _number("c", c)
     if (a, b, c) == (1.0, 1.0, 0.0):
         return Activation("Erf", _duals.Closed(_duals.activation("erf"), False)).triple()
@@ -127,6 +284,26 @@ def Gelu(approximate: bool = False):
 
     As in neural-tangents, `approximate=True` changes only the finite network (tanh
     approximation); the kernels are those of the exact gelu.
+
+    **Example:**
+
+    gelu(u) = u / 2 + (an even function of u), so for u ~ N(0, q) the NNGP of x with itself
+    and that of x with -x differ by E[u^2] / 2 = q / 2 (here q = 1/2 after `Dense(1)`):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])  # x_3 = -x_1
+    >>> _, _, kernel_fn = stax.serial(stax.Dense(1), stax.Gelu())
+    >>> nngp = kernel_fn(X, get="nngp")
+    >>> nngp.round(6)
+    array([[ 0.189557,  0.20029 , -0.060443],
+           [ 0.20029 ,  0.425221, -0.04971 ],
+           [-0.060443, -0.04971 ,  0.189557]])
+    >>> round(float(nngp[0, 0] - nngp[0, 2]), 12)  # q_11 / 2
+    0.25
+
+    ```
     """
     if not approximate:
         return Activation("Gelu", _duals.Closed(_duals.activation("gelu"), False)).triple()
@@ -134,20 +311,94 @@ def Gelu(approximate: bool = False):
 
 
 def Sin(a: float = 1.0, b: float = 1.0, c: float = 0.0):
-    """a sin(b x + c)."""
+    """a sin(b x + c).
+
+    **Example:**
+
+    For (u, v) Gaussian with covariance q (q = <x, x'> / d after `Dense(1)`),
+    E[sin u sin v] = exp(-(q_11 + q_22) / 2) sinh(q_12), and the NTK is q_12 times
+    E[cos u cos v] = exp(-(q_11 + q_22) / 2) cosh(q_12):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])  # x_3 = -x_1
+    >>> _, _, kernel_fn = stax.serial(stax.Dense(1), stax.Sin())
+    >>> k = kernel_fn(X)
+    >>> k.nngp.round(6)  # odd: x_3 = -x_1 flips the sign
+    array([[ 0.31606 ,  0.246148, -0.31606 ],
+           [ 0.246148,  0.432332, -0.246148],
+           [-0.31606 , -0.246148,  0.31606 ]])
+    >>> q = X @ X.T / 2
+    >>> damp = np.exp(-np.add.outer(np.diag(q), np.diag(q)) / 2)
+    >>> bool(np.allclose(k.nngp, damp * np.sinh(q), rtol=0, atol=1e-12))
+    True
+    >>> bool(np.allclose(k.ntk, q * damp * np.cosh(q), rtol=0, atol=1e-12))
+    True
+
+    ```
+    """
     dual = _duals.Sin(_number("a", a), _number("b", b), _number("c", c))
     return Activation(f"Sin({dual.a:g}, {dual.b:g}, {dual.c:g})", dual).triple()
 
 
 def Cos(a: float = 1.0, b: float = 1.0, c: float = 0.0):
-    """a cos(b x + c) = a sin(b x + c + pi / 2)."""
+    """a cos(b x + c) = a sin(b x + c + pi / 2).
+
+    **Example:**
+
+    E[cos u cos v] = exp(-(q_11 + q_22) / 2) cosh(q_12) for (u, v) Gaussian with covariance q
+    (q = <x, x'> / d after `Dense(1)`), and the NTK is q_12 times
+    E[sin u sin v] = exp(-(q_11 + q_22) / 2) sinh(q_12):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])  # x_3 = -x_1
+    >>> _, _, kernel_fn = stax.serial(stax.Dense(1), stax.Cos())
+    >>> k = kernel_fn(X)
+    >>> k.nngp.round(6)  # even: x_1 and x_3 = -x_1 are alike
+    array([[0.68394 , 0.532653, 0.68394 ],
+           [0.532653, 0.567668, 0.532653],
+           [0.68394 , 0.532653, 0.68394 ]])
+    >>> q = X @ X.T / 2
+    >>> damp = np.exp(-np.add.outer(np.diag(q), np.diag(q)) / 2)
+    >>> bool(np.allclose(k.nngp, damp * np.cosh(q), rtol=0, atol=1e-12))
+    True
+    >>> bool(np.allclose(k.ntk, q * damp * np.sinh(q), rtol=0, atol=1e-12))
+    True
+
+    ```
+    """
     dual = _duals.Sin(_number("a", a), _number("b", b), _number("c", c) + np.pi / 2)
     return Activation(f"Cos({a:g}, {b:g}, {c:g})", dual).triple()
 
 
 def Rbf(gamma: float = 1.0):
     """sqrt(2) sin(sqrt(2 gamma) x + pi / 4): the NNGP becomes exp(-gamma (q11 + q22 - 2 q12))
-    (random Fourier features of the Gaussian kernel)."""
+    (random Fourier features of the Gaussian kernel).
+
+    **Example:**
+
+    After `Dense(1)`, q_11 + q_22 - 2 q_12 = |x - x'|^2 / d, so the NNGP is the Gaussian
+    kernel exp(-gamma |x - x'|^2 / d):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])  # x_3 = -x_1
+    >>> _, _, kernel_fn = stax.serial(stax.Dense(1), stax.Rbf(gamma=0.5))
+    >>> nngp = kernel_fn(X, get="nngp")
+    >>> nngp.round(6)  # exp(-1/4) at |x_1 - x_2| = 1, exp(-1) at |x_1 - x_3| = 2
+    array([[1.      , 0.778801, 0.367879],
+           [0.778801, 1.      , 0.286505],
+           [0.367879, 0.286505, 1.      ]])
+    >>> squared = ((X[:, None] - X[None]) ** 2).sum(-1)
+    >>> bool(np.allclose(nngp, np.exp(-0.5 * squared / 2), rtol=0, atol=1e-12))
+    True
+
+    ```
+    """
     gamma = _number("gamma", gamma)
     if gamma <= 0:
         raise ValueError(f"gamma must be > 0, got {gamma}")
@@ -164,6 +415,29 @@ def Elementwise(fn=None, nngp_fn=None, d_nngp_fn=None):
 
     - `fn`: the activation, elementwise on JAX arrays (`None`: kernels only).
     - `nngp_fn`, `d_nngp_fn`: scalar functions of (cov12, var1, var2).
+
+    **Example:**
+
+    sin with its Gaussian integral E[sin u sin v] = exp(-(var1 + var2) / 2) sinh(cov12) gives
+    `Sin`'s kernels; the NTK uses the derivative of `nngp_fn` in cov12 (Price's theorem:
+    E[cos u cos v]), here by autodiff:
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])
+    >>> def sin_nngp(cov12, var1, var2):
+    ...     return jnp.exp(-(var1 + var2) / 2) * jnp.sinh(cov12)
+    >>> _, _, user = stax.serial(stax.Dense(1), stax.Elementwise(jnp.sin, sin_nngp))
+    >>> _, _, exact = stax.serial(stax.Dense(1), stax.Sin())
+    >>> k, k_exact = user(X), exact(X)
+    >>> bool(np.allclose(k.nngp, k_exact.nngp, rtol=0, atol=1e-14))
+    True
+    >>> bool(np.allclose(k.ntk, k_exact.ntk, rtol=0, atol=1e-14))
+    True
+
+    ```
     """
     if fn is None and nngp_fn is None:
         raise ValueError("Elementwise needs fn, nngp_fn or both, got neither")
@@ -185,6 +459,26 @@ def ElementwiseNumerical(fn, deg: int | None = None, df=None):
       not used: the nodes are chosen from the largest variance the layer sees (a fixed
       Gauss-Hermite rule loses accuracy as the variance grows).
     - `df`: fn's derivative (default: a forward-mode JVP).
+
+    **Example:**
+
+    sin by quadrature against `Sin`'s closed form (an analytic function: the gap is at the
+    level of rounding):
+
+    ```pycon
+    >>> import jax.numpy as jnp
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])
+    >>> _, _, numerical = stax.serial(stax.Dense(1), stax.ElementwiseNumerical(jnp.sin))
+    >>> _, _, exact = stax.serial(stax.Dense(1), stax.Sin())
+    >>> k, k_exact = numerical(X), exact(X)
+    >>> bool(np.allclose(k.nngp, k_exact.nngp, rtol=0, atol=1e-10))  # measured: 2e-15
+    True
+    >>> bool(np.allclose(k.ntk, k_exact.ntk, rtol=0, atol=1e-10))
+    True
+
+    ```
     """
     if not callable(fn):
         raise ValueError(f"fn must be an elementwise callable, got {fn!r}")

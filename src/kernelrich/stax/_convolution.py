@@ -152,6 +152,33 @@ def Conv(out_chan: int, filter_shape, strides=None, padding: str = "VALID",
 
     **Returns:** `(init_fn, apply_fn, kernel_fn)`; parameters `(W, b)`, W of shape
     (*filter_shape, C_in, out_chan) as in neural-tangents.
+
+    **Example:**
+
+    A filter as large as the image (VALID padding) sees all of it at one output position:
+    the kernels are those of `Dense` on the flattened images, with one 1x1 position left
+    (neural-tangents' layout (n1, n2, H, H', W, W')):
+
+    ```pycon
+    >>> import jax
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> images = np.arange(18.0).reshape(2, 3, 3, 1) / 10  # two 3x3 images, one channel
+    >>> init_fn, apply_fn, conv = stax.Conv(1, (3, 3), W_std=2.0, b_std=0.5)
+    >>> _, _, dense = stax.Dense(1, W_std=2.0, b_std=0.5)
+    >>> k = conv(images)
+    >>> k.nngp.shape
+    (2, 2, 1, 1, 1, 1)
+    >>> flat = images.reshape(2, 9)
+    >>> bool(np.allclose(k.nngp.reshape(2, 2), dense(flat, get="nngp"), rtol=1e-14))
+    True
+    >>> bool(np.allclose(k.ntk.reshape(2, 2), dense(flat, get="ntk"), rtol=1e-14))
+    True
+    >>> shape, (W, b) = init_fn(jax.random.key(0), (-1, 3, 3, 1))
+    >>> shape, W.shape, apply_fn((W, b), images).shape
+    ((-1, 1, 1, 1), (3, 3, 1, 1), (2, 1, 1, 1))
+
+    ```
     """
     if dimension_numbers is not None:
         raise fail("Conv", f"only NHWC inputs are supported (dimension_numbers=None), got "

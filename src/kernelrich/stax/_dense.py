@@ -97,5 +97,35 @@ def Dense(out_dim: int, W_std: float = 1.0, b_std: float | None = None,
     **Returns:** `(init_fn, apply_fn, kernel_fn)`. Parameters `(W, b)` with W of shape
     (n_in, out_dim), as in neural-tangents. Its `batch_axis`, `channel_axis` and `s` options
     are not offered (batch first, channels last).
+
+    **Example:**
+
+    On inputs x in R^d the NNGP is W_std^2 <x, x'> / d + b_std^2, and in the NTK
+    parameterisation a first layer's NTK is the same. In the standard one, f = x W + b, whose
+    gradients in W and b are x and 1, so the NTK is <x, x'> + 1:
+
+    ```pycon
+    >>> import jax
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])
+    >>> init_fn, apply_fn, kernel_fn = stax.Dense(1, W_std=2.0, b_std=0.5)
+    >>> k = kernel_fn(X)
+    >>> k.nngp  # 4 <x, x'> / 2 + 0.25
+    array([[ 2.25,  2.25, -1.75],
+           [ 2.25,  4.25, -1.75],
+           [-1.75, -1.75,  2.25]])
+    >>> bool(np.array_equal(k.ntk, k.nngp))
+    True
+    >>> shape, (W, b) = init_fn(jax.random.key(0), (-1, 2))
+    >>> shape, W.shape, b.shape, apply_fn((W, b), X).shape
+    ((-1, 1), (2, 1), (1, 1), (3, 1))
+    >>> _, _, standard = stax.Dense(1, W_std=2.0, b_std=0.5, parameterization="standard")
+    >>> standard(X, get="ntk")  # <x, x'> + 1
+    array([[2., 2., 0.],
+           [2., 3., 0.],
+           [0., 0., 2.]])
+
+    ```
     """
     return DenseLayer(out_dim, W_std, b_std, parameterization).triple()

@@ -37,6 +37,34 @@ def empirical_kernels(apply_fn, params, x1, x2=None, get=None, *, rng=None):
     inputs go through the network in one batch; the NTK is formed one output channel at a
     time (n backward passes each, memory n x parameters). For many inputs or a large
     network, `kernelrich.ntk.empirical_ntk` (inputs of any shape) works in blocks.
+
+    **Example:**
+
+    A network linear in its parameters has the NTK of `kernel_fn` whatever the draw (here
+    `Dense(1)`: <x, x'> / d). A ReLU network of width 512 has, at one draw, an NTK within a
+    few percent of the limit (measured 0.053 of its largest entry at this seed, of the order
+    of 1 / sqrt(512) = 0.044); its NNGP, f(x) f(x') with one output, is one sample and is not
+    close (`monte_carlo_kernel_fn` averages):
+
+    ```pycon
+    >>> import jax
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])
+    >>> init_fn, apply_fn, _ = stax.Dense(1)
+    >>> _, params = init_fn(jax.random.key(0), X.shape)
+    >>> stax.empirical_kernels(apply_fn, params, X, get="ntk")
+    array([[ 0.5,  0.5, -0.5],
+           [ 0.5,  1. , -0.5],
+           [-0.5, -0.5,  0.5]])
+    >>> init_fn, apply_fn, kernel_fn = stax.serial(stax.Dense(512), stax.Relu(), stax.Dense(1))
+    >>> _, params = init_fn(jax.random.key(0), X.shape)
+    >>> emp, exact = stax.empirical_kernels(apply_fn, params, X), kernel_fn(X)
+    >>> gap = np.abs(emp.ntk - exact.ntk).max() / np.abs(exact.ntk).max()
+    >>> bool(gap < 0.1)
+    True
+
+    ```
     """
     names, as_tuple = _gets(get)
     A = finite_array("x1", x1)
@@ -131,6 +159,31 @@ def monte_carlo_kernel_fn(init_fn, apply_fn, key, n_samples: int):
     - `n_samples`: >= 1.
 
     **Returns:** `kernel_fn(x1, x2=None, get=None)` with `kernel_fn`'s return convention.
+
+    **Example:**
+
+    A ReLU network of width 256 with 4 outputs: the largest gap to `kernel_fn`, relative to
+    its largest entry, falls from one draw to 64 (measured at this key: NNGP 0.54 to 0.033,
+    NTK 0.10 to 0.0068):
+
+    ```pycon
+    >>> import jax
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])
+    >>> init_fn, apply_fn, kernel_fn = stax.serial(stax.Dense(256), stax.Relu(), stax.Dense(4))
+    >>> exact = kernel_fn(X)
+    >>> def gap(k, name):
+    ...     a, b = getattr(k, name), getattr(exact, name)
+    ...     return np.abs(a - b).max() / np.abs(b).max()
+    >>> one = stax.monte_carlo_kernel_fn(init_fn, apply_fn, jax.random.key(1), 1)(X)
+    >>> many = stax.monte_carlo_kernel_fn(init_fn, apply_fn, jax.random.key(1), 64)(X)
+    >>> bool(gap(one, "nngp") > 0.3), bool(gap(one, "ntk") > 0.05)
+    (True, True)
+    >>> bool(gap(many, "nngp") < 0.1), bool(gap(many, "ntk") < 0.02)
+    (True, True)
+
+    ```
     """
     n_samples = integer("n_samples", n_samples, minimum=1)
     masks = _has_dropout(getattr(apply_fn, "__self__", None))

@@ -118,11 +118,49 @@ class DropoutLayer(Layer):
 
 
 def LayerNorm(axis=-1, eps: float = 1e-12):
-    """Layer normalisation over `axis` (must include the channel axis -1)."""
+    """Layer normalisation over `axis` (must include the channel axis -1).
+
+    **Example:**
+
+    Each activation is divided by its own standard deviation, so the NNGP after `Dense` is
+    the correlation q_12 / sqrt(q_11 q_22): the cosine of the inputs' angle, whatever W_std:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])
+    >>> _, _, kernel_fn = stax.serial(stax.Dense(1, W_std=2.0), stax.LayerNorm())
+    >>> kernel_fn(X, get="nngp").round(6)  # cos 45 degrees, cos 180 degrees, cos 135 degrees
+    array([[ 1.      ,  0.707107, -1.      ],
+           [ 0.707107,  1.      , -0.707107],
+           [-1.      , -0.707107,  1.      ]])
+
+    ```
+    """
     return LayerNormLayer(axis, eps).triple()
 
 
 def Dropout(rate: float, mode: str = "train"):
     """Dropout with keep probability `rate` (neural-tangents' convention: `rate=1` keeps
-    everything); `apply_fn(params, x, rng=key)` draws the masks."""
+    everything); `apply_fn(params, x, rng=key)` draws the masks.
+
+    **Example:**
+
+    Keeping half of the activations, scaled by 2, doubles the variance of each and leaves
+    the covariance of distinct inputs as it was (`Dense(1)`'s <x, x'> / d):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0]])
+    >>> _, _, kernel_fn = stax.serial(stax.Dense(1), stax.Dropout(0.5))
+    >>> kernel_fn(X, get="nngp")  # 2 <x, x> / 2 on the diagonal
+    array([[ 1. ,  0.5, -0.5],
+           [ 0.5,  2. , -0.5],
+           [-0.5, -0.5,  1. ]])
+    >>> kernel_fn(X[:1], X[1:], get="nngp")  # distinct inputs: <x, x'> / 2
+    array([[ 0.5, -0.5]])
+
+    ```
+    """
     return DropoutLayer(rate, mode).triple()

@@ -168,26 +168,132 @@ class FlattenLayer(Layer):
 def AvgPool(window_shape, strides=None, padding: str = "VALID",
             normalize_edges: bool = False):
     """Average pooling (default stride 1, as neural-tangents); `normalize_edges` divides by
-    the number of unpadded inputs in each window (SAME padding)."""
+    the number of unpadded inputs in each window (SAME padding).
+
+    **Example:**
+
+    Pooling the input itself is a fixed linear map, so the kernel is the input kernel of the
+    pooled images, y(x)[p] y(x')[p'] / C at every pair of positions:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> images = np.arange(18.0).reshape(2, 3, 3, 1) / 10  # two 3x3 images, one channel
+    >>> _, apply_fn, kernel_fn = stax.AvgPool((2, 2))
+    >>> pooled = np.asarray(apply_fn((), images))
+    >>> pooled[0, :, :, 0]  # means of the 2x2 windows of [[0, .1, .2], [.3, .4, .5], ...]
+    array([[0.2, 0.3],
+           [0.5, 0.6]])
+    >>> expected = np.einsum("ahwc,bHWc->abhHwW", pooled, pooled)  # (n1, n2, H, H', W, W')
+    >>> bool(np.allclose(kernel_fn(images, get="nngp"), expected, rtol=1e-14))
+    True
+
+    ```
+    """
     return PoolLayer("avg", window_shape, strides, padding, normalize_edges).triple()
 
 
 def SumPool(window_shape, strides=None, padding: str = "VALID"):
-    """Sum pooling."""
+    """Sum pooling.
+
+    **Example:**
+
+    With SAME padding (zeros outside the image), the kernel of the pooled input is again the
+    input kernel of the pooled images:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> images = np.arange(18.0).reshape(2, 3, 3, 1) / 10  # two 3x3 images, one channel
+    >>> _, apply_fn, kernel_fn = stax.SumPool((2, 2), padding="SAME")
+    >>> pooled = np.asarray(apply_fn((), images))
+    >>> pooled[0, :, :, 0]  # sums of the 2x2 windows, the last row and column padded
+    array([[0.8, 1.2, 0.7],
+           [2. , 2.4, 1.3],
+           [1.3, 1.5, 0.8]])
+    >>> expected = np.einsum("ahwc,bHWc->abhHwW", pooled, pooled)
+    >>> bool(np.allclose(kernel_fn(images, get="nngp"), expected, rtol=1e-14))
+    True
+
+    ```
+    """
     return PoolLayer("sum", window_shape, strides, padding, False).triple()
 
 
 def GlobalAvgPool():
-    """The mean over all spatial positions (removes the spatial axes)."""
+    """The mean over all spatial positions (removes the spatial axes).
+
+    **Example:**
+
+    After a convolution, the kernel is the mean of the position-position covariance over
+    every pair of positions (Arora et al. 2019):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> images = np.arange(18.0).reshape(2, 3, 3, 1) / 10  # two 3x3 images, one channel
+    >>> _, _, conv = stax.Conv(1, (2, 2))
+    >>> _, _, pooled = stax.serial(stax.Conv(1, (2, 2)), stax.GlobalAvgPool())
+    >>> K = conv(images, get="nngp")
+    >>> K.shape  # a 2x2 output: (n1, n2, H, H', W, W')
+    (2, 2, 2, 2, 2, 2)
+    >>> bool(np.allclose(pooled(images, get="nngp"), K.mean(axis=(2, 3, 4, 5)), rtol=1e-14))
+    True
+
+    ```
+    """
     return GlobalPoolLayer("avg").triple()
 
 
 def GlobalSumPool():
-    """The sum over all spatial positions."""
+    """The sum over all spatial positions.
+
+    **Example:**
+
+    On the input: the kernel of the per-channel sums, s(x) s(x') / C:
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> images = np.arange(18.0).reshape(2, 3, 3, 1) / 10  # two 3x3 images, one channel
+    >>> _, apply_fn, kernel_fn = stax.GlobalSumPool()
+    >>> sums = np.asarray(apply_fn((), images))
+    >>> sums  # 0 + 0.1 + ... + 0.8 and 0.9 + ... + 1.7
+    array([[ 3.6],
+           [11.7]])
+    >>> bool(np.allclose(kernel_fn(images, get="nngp"), sums @ sums.T, rtol=1e-14))
+    True
+
+    ```
+    """
     return GlobalPoolLayer("sum").triple()
 
 
 def Flatten():
-    """Flatten every axis but the batch one."""
+    """Flatten every axis but the batch one.
+
+    **Example:**
+
+    The next weight layer sees every position as a feature: `Flatten` then `Dense` is `Dense`
+    on the flattened images (the kernel: the mean of the p = p' covariances):
+
+    ```pycon
+    >>> import numpy as np
+    >>> from kernelrich import stax
+    >>> images = np.arange(18.0).reshape(2, 3, 3, 1) / 10  # two 3x3 images, one channel
+    >>> _, apply_fn, _ = stax.Flatten()
+    >>> apply_fn((), images).shape
+    (2, 9)
+    >>> _, _, flat_dense = stax.serial(stax.Flatten(), stax.Dense(1, W_std=2.0))
+    >>> _, _, dense = stax.Dense(1, W_std=2.0)
+    >>> nngp = flat_dense(images, get="nngp")
+    >>> nngp.round(6)  # 4 <x, x'> / 9
+    array([[0.906667, 2.346667],
+           [2.346667, 7.026667]])
+    >>> bool(np.allclose(nngp, dense(images.reshape(2, 9), get="nngp"), rtol=1e-14))
+    True
+
+    ```
+    """
     return FlattenLayer().triple()
 
