@@ -3,6 +3,8 @@ run and the limit it predicts (Even et al. 2023; Pesme et al. 2021), and the vma
 
 Every problem has N = 12, d = 30 so that the compiled engine is shared."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -146,6 +148,20 @@ def test_sweep_flags_divergence_and_gd_raises_it():
     assert np.all(np.isfinite(sweep.beta))  # the state before the bad step is kept
     with pytest.raises(FloatingPointError, match=r"diverged at step \d+ with step=50"):
         gradient_descent(X, y, 0.5, step=50.0, steps=200, loss="mean", batch_size=3)
+
+
+def test_a_diverged_sweep_run_has_no_effective_initialisation():
+    """The sweep keeps the state before the bad step, whose log alpha_+- are finite but far
+    outside float64's exp range: refused by name, without an overflow warning."""
+    X, y = problem(0)
+    sweep = sgd_sweep(X, y, 0.5, steps=[0.01, 50.0], batch_sizes=[N], seeds=[0],
+                      iterations=200)
+    assert sweep.diverged[1, 0, 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"run's log alpha_\+- = .* exceeds 300"):
+            effective_initialisation(sweep.run(1, 0, 0), X, y)
+        effective_initialisation(sweep.run(0, 0, 0), X, y)
 
 
 def test_depth_three_sgd_runs_but_has_no_effective_initialisation():

@@ -40,6 +40,9 @@ from jaxtyping import Float
 from .. import _validate
 from ._descent import GDResult
 
+_LOG_LIMIT = 300.0
+"""Largest log alpha_+- accepted: exp(2 log alpha) stays inside float64 (e^600 < 1.8e308)."""
+
 
 @dataclass(frozen=True)
 class EffectiveInit:
@@ -207,10 +210,20 @@ def effective_initialisation(run: GDResult, X: Float[np.ndarray, "N d"],
                          "is not multiplicative and no effective initialisation is defined")
     X, y = _validate.design(X, y)
     lp, lm = np.asarray(run.log_alpha_plus), np.asarray(run.log_alpha_minus)
+    if not (np.all(np.isfinite(run.beta)) and np.all(np.isfinite(run.losses))):
+        raise ValueError("run diverged (its beta or losses are not finite): no effective "
+                         "initialisation")
     if not (np.all(np.isfinite(lp)) and np.all(np.isfinite(lm))):
         i = int(np.argmax(~(np.isfinite(lp) & np.isfinite(lm))))
         raise ValueError(f"the run's alpha_+- is 0 or not finite at coordinate {i} (a step "
                          "with |x_k| = 1 sets w exactly to 0): no effective initialisation")
+    huge = np.maximum(lp, lm)
+    if np.any(huge > _LOG_LIMIT):
+        i = int(np.argmax(huge))
+        raise ValueError(f"the run's log alpha_+- = {huge[i]:.3g} at coordinate {i} "
+                         f"exceeds {_LOG_LIMIT:g} (exp(2 log alpha) overflows float64): the run "
+                         "diverged or left the range where an effective initialisation is "
+                         "computable")
     beta, iterations = bregman_limit(X, y, lp, lm, tol=tol)
     return EffectiveInit(np.exp(lp), np.exp(lm), np.exp(0.5 * (lp + lm)), np.asarray(run.init),
                          np.exp(2 * lp) - np.exp(2 * lm), beta,
