@@ -139,13 +139,13 @@ def Relu(do_stabilize: bool = False):
     >>> nngp = s * (np.sin(theta) + (np.pi - theta) * np.cos(theta)) / (2 * np.pi)
     >>> bool(np.allclose(k.nngp, nngp, rtol=0, atol=1e-12))
     True
-    >>> bool(np.allclose(k.ntk, q * (np.pi - theta) / (2 * np.pi), rtol=0, atol=1e-8))
+    >>> bool(np.allclose(k.ntk, q * (np.pi - theta) / (2 * np.pi), rtol=0, atol=1e-12))
     True
 
     ```
 
-    The NTK of the opposite inputs x_1, x_3 (0) comes out within about 2e-9 of 0: their angle
-    is the arc-cosine of a rounded cosine.
+    The opposite inputs x_1, x_3 are at angle exactly pi: the angle's sine is taken from the
+    determinant s11 s22 - s12^2 (here exactly 0), not from a rounded cosine.
     """
     return Activation("Relu", _duals.Closed(_duals.activation("relu"), False)).triple()
 
@@ -204,13 +204,10 @@ def Abs(do_stabilize: bool = False):
     >>> nngp = 2 * s * (np.sin(theta) + (np.pi / 2 - theta) * np.cos(theta)) / np.pi
     >>> bool(np.allclose(k.nngp, nngp, rtol=0, atol=1e-12))
     True
-    >>> bool(np.allclose(k.ntk, q * (1 - 2 * theta / np.pi), rtol=0, atol=1e-7))
+    >>> bool(np.allclose(k.ntk, q * (1 - 2 * theta / np.pi), rtol=0, atol=1e-12))
     True
 
     ```
-
-    The NTK of the opposite inputs x_1, x_3 comes out within about 1e-8 of its value: their
-    angle is the arc-cosine of a rounded cosine.
     """
     return Activation("Abs", _duals.Closed(_duals.activation("abs"), False)).triple()
 
@@ -237,9 +234,6 @@ def Sign():
     True
 
     ```
-
-    For the opposite inputs x_1, x_3 the value is within about 2e-8 of -1 (their angle is the
-    arc-cosine of a rounded cosine), hence the rounding to 6 digits.
     """
     return Activation("Sign", _duals.Sign()).triple()
 
