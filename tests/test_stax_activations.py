@@ -131,7 +131,8 @@ def test_finite_activations_are_the_functions():
 @pytest.mark.parametrize("scale", [0.5, 1.0, 3.0, 1e3])
 def test_opposite_inputs_are_at_angle_pi_exactly(scale):
     """x' = -x: the arc-cosine kernels at theta = pi exactly (relu: 0 and 0; abs: q and q;
-    sign: -1 and no NTK), from the determinant rather than a rounded cosine (which put theta 2e-8 off)."""
+    sign: -1 and no NTK), from the determinant rather than a rounded cosine (which put theta
+    2e-8 off)."""
     X = scale * np.array([[1.0, 0.0], [-1.0, 0.0], [0.3, -0.7], [-0.3, 0.7]])
     q = float(np.sum(X[0] ** 2) / 2)
     for layer, nngp, ntk in ((stax.Relu(), 0.0, 0.0), (stax.Abs(), q, q),
