@@ -5,14 +5,16 @@ column blocks of B. Blocks have one fixed size (the last is padded) so each jitt
 compiles once per call; a Gram smaller than one block is padded up to the next of a few block
 sizes (`bucket`: four per octave), so that problems of nearby sizes share a compiled program
 rather than compiling one per size; column features are cached while they fit in the budget;
-a symmetric request computes the upper block triangle only and mirrors it.
+a symmetric request computes the upper block triangle only and mirrors it. Blocks go to the
+device by `jax.device_put` (`jnp.asarray` on a host array compiles a staging program per
+shape).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import jax.numpy as jnp
+import jax
 import numpy as np
 
 BUDGET = 2**27
@@ -71,14 +73,15 @@ def block_gram(
     n_col_blocks = -(-n2 // size)
     cache_ok = n_col_blocks <= 4  # column features are kept when they fit in ~4 budgets
     for i in range(0, n1, size):
-        fa = features_a(jnp.asarray(padded(A, i, size)))
+        fa = features_a(jax.device_put(padded(A, i, size)))
         for j in range(i if symmetric else 0, n2, size):
             if symmetric and j == i:
-                fb = fa if features_a is features_b else features_b(jnp.asarray(padded(B, j, size)))
+                fb = fa if features_a is features_b else features_b(
+                    jax.device_put(padded(B, j, size)))
             elif j in cache:
                 fb = cache[j]
             else:
-                fb = features_b(jnp.asarray(padded(B, j, size)))
+                fb = features_b(jax.device_put(padded(B, j, size)))
                 if cache_ok:
                     cache[j] = fb
             block = np.asarray(pair(fa, fb))

@@ -20,7 +20,7 @@ import numpy as np
 from .. import _validate
 from . import _inputs
 from ._activations import Activation, activation
-from ._blocks import BUDGET, block_gram
+from ._blocks import BUDGET, block_gram, bucket, padded
 from ._gaussian import dual, dual_diagonal
 from ._quadrature import node_counts
 
@@ -217,8 +217,9 @@ def _diagonal(X, depth, beta2, act, quad, order) -> tuple[np.ndarray, np.ndarray
     theta, out = q, []
     for _ in range(depth - 1):
         out.append(q)
-        value, slope = (np.asarray(v) for v in _dual_diagonal(
-            act, jnp.asarray(q), quadrature=quad, nodes=_nodes(order, _largest(q))))
+        value, slope = (np.asarray(v)[:q.size] for v in _dual_diagonal(
+            act, jax.device_put(padded(q, 0, bucket(q.size))), quadrature=quad,
+            nodes=_nodes(order, _largest(q))))
         q = value + beta2
         theta = theta * slope + q
     stacked = np.stack(out) if out else np.zeros((0, X.shape[0]))
@@ -254,4 +255,5 @@ def _tiled(run, A, B, qa, qb, per_entry, symmetric, both):
 def _with_diagonal(X: np.ndarray, q: np.ndarray):
     """Block features: the rows of X and of q.T selected by an index block."""
     qt = np.ascontiguousarray(q.T)
-    return lambda index: (jnp.asarray(X[np.asarray(index)]), jnp.asarray(qt[np.asarray(index)]))
+    return lambda index: (jax.device_put(X[np.asarray(index)]),
+                          jax.device_put(qt[np.asarray(index)]))

@@ -187,7 +187,7 @@ class _Run:
         fn = self._jit("self")
         records, diag = None, []
         for start in range(0, n, size):
-            rec, out = fn(jnp.asarray(padded(X, start, size)))
+            rec, out = fn(jax.device_put(padded(X, start, size)))
             stop = min(size, n - start)
             rec = [np.asarray(r)[:stop] for r in rec]
             records = [[r] for r in rec] if records is None else [
@@ -211,7 +211,7 @@ class _Run:
         def rows(X, R):
             def select(block):
                 index = np.asarray(block)
-                return (jnp.asarray(X[index]), [jnp.asarray(r[index]) for r in R])
+                return (jax.device_put(X[index]), [jax.device_put(r[index]) for r in R])
             return select
 
         tail = spatial + spatial + (k,)
