@@ -34,8 +34,18 @@ def _main() -> None:
     Compiled programs are kept in JAX's persistent compilation cache (~/.cache/kernelrich/jax;
     KERNELRICH_CACHE_DIR=DIR moves it, KERNELRICH_CACHE_DIR=off turns it off).
     """
+    import os
+    import sys
+
     from ._cache import enable_compilation_cache
 
+    # equinox's runtime checks (inside every diffrax solve) are host callbacks by default, and
+    # JAX's persistent cache does not store a program with a host callback: the ODE programs
+    # would compile again on every run. With EQX_ON_ERROR=nan they are not callbacks (a failed
+    # check gives NaN, which every solver result kernelrich reports is checked for). Only
+    # before equinox is imported, and only if the user has not chosen.
+    if "equinox" not in sys.modules:
+        os.environ.setdefault("EQX_ON_ERROR", "nan")
     enable_compilation_cache()
 
 def _paper_title(key: str) -> str:
