@@ -50,7 +50,9 @@ def network(width: int, outputs: int, residual: bool = True):
 
 
 def _inputs() -> np.ndarray:
-    return _setup.split(CHECK["inputs"], 0, seed=0)[0]
+    """Digits with pixels / 16 (the kernels' convergence holds for any inputs; the
+    tolerances above were calibrated on these)."""
+    return _setup.split(CHECK["inputs"], 0, seed=0, standardise=False)[0]
 
 
 @functools.lru_cache(maxsize=1)

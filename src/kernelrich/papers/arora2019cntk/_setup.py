@@ -8,7 +8,8 @@ Salakhutdinov & Wang 2019, arXiv 1904.11955; the authors' code ruosongwang/CNTK,
 - Labels (`CNTK.py`): 0.9 for the class, -0.1 for the others; kernel regression by a direct
   solve with the training Gram (no ridge); the prediction is the argmax.
 - Data: scikit-learn's digits (8x8, 1797 images; the issue's choice in place of CIFAR-10),
-  pixels / 16, a train/test split drawn per seed.
+  pixels standardised by the training images' mean and standard deviation (`utils.py`'s
+  `load_cifar`), a train/test split drawn per seed.
 """
 
 from __future__ import annotations
@@ -55,12 +56,15 @@ def _digits() -> tuple[np.ndarray, np.ndarray]:
     return data.images[..., None].astype(np.float64) / 16.0, data.target.astype(int)
 
 
-def split(n_train: int, n_test: int, seed: int):
-    """(X_train, labels_train, X_test, labels_test): a random split of the digits."""
+def split(n_train: int, n_test: int, seed: int, standardise: bool = True):
+    """(X_train, labels_train, X_test, labels_test): a random split of the digits (pixels /
+    16), with `standardise` both standardised by the training images' pixel mean and
+    standard deviation (`utils.py`'s `load_cifar`: per channel, over the training set)."""
     X, labels = _digits()
     order = np.random.default_rng(seed).permutation(len(X))
     tr, te = order[:n_train], order[n_train:n_train + n_test]
-    return X[tr], labels[tr], X[te], labels[te]
+    mean, std = (X[tr].mean(), X[tr].std()) if standardise else (0.0, 1.0)
+    return (X[tr] - mean) / std, labels[tr], (X[te] - mean) / std, labels[te]
 
 
 def targets(labels: np.ndarray) -> np.ndarray:

@@ -24,10 +24,18 @@ import numpy as np
 from ...experiments import Experiment, Param, grid
 from . import _setup
 
-SIZES = {True: {"widths": (8, 16, 32), "seeds": 1, "train": 60, "test": 100,
-                "steps": 300},
-         False: {"widths": (16, 32, 64, 128, 256, 512), "seeds": 3, "train": 500,
-                 "test": 1000, "steps": 2000}}
+SIZES = {True: {"widths": (32, 64, 128), "seeds": 1, "train": 40, "test": 60,
+                "steps": 100},
+         False: {"widths": (32, 64, 128, 256, 512), "seeds": 3, "train": 200,
+                 "test": 500, "steps": 100}}
+"""Quick mode: widths from 32 (the initial empirical NTK's RMS relative distance to the
+CNTK is 0.68 at width 16, so narrower nets start far from the kernel regime) to 128 (a GD
+step at width 128 on 40 images takes about 0.13 s on two cores, conv cost ~ 576 width^2
+flops per image and layer); 100 steps, at which the finite CNNs' distance to kernel GD
+falls with the width while the kernel GD predictor has moved from zero (its training loss
+0.32 from 0.45 at the start); with more steps it fits eigendirections of smaller
+eigenvalue, which amplifies the initial NTK's O(1/sqrt(width)) fluctuations. Full mode: the
+same steps, more widths, images and seeds."""
 LR_FRACTION = 1.0
 """GD step = LR_FRACTION * n / lambda_max(CNTK Gram): half the largest stable step (2 n /
 lambda_max) of the infinite-width network."""
@@ -61,20 +69,25 @@ def kernels(seed: int, n_train: int, n_test: int, steps: int) -> dict:
 
 
 @functools.lru_cache(maxsize=8)
-def _trainer(width: int, steps: int):
+def _trainer(width: int):
+    """(apply, train) of the width-`width` CNN, compiled once per width. `train` runs the GD
+    steps as a Python loop over one compiled step: on XLA's CPU backend a `fori_loop` body
+    runs the convolutions about 18x slower than the same step compiled on its own."""
     _, apply_fn, _ = _setup.network(width)
 
     def loss(p, X, Y):
         return 0.5 * jnp.sum((apply_fn(p, X) - Y) ** 2) / X.shape[0]
 
-    grad = jax.grad(loss)
-
     @jax.jit
-    def train(p, X, Y, lr):
-        def step(_, p):
-            return jax.tree_util.tree_map(lambda a, g: a - lr * g, p, grad(p, X, Y))
-        p = jax.lax.fori_loop(0, steps, step, p)
-        return p, loss(p, X, Y)
+    def step(p, X, Y, lr):
+        return jax.tree_util.tree_map(lambda a, g: a - lr * g, p, jax.grad(loss)(p, X, Y))
+
+    final_loss = jax.jit(loss)
+
+    def train(p, X, Y, lr, steps):
+        for _ in range(steps):
+            p = step(p, X, Y, lr)
+        return p, final_loss(p, X, Y)
 
     return jax.jit(apply_fn), train
 
@@ -86,10 +99,10 @@ def compute(config: dict) -> dict:
     Xtr, ltr, Xte, lte = _setup.split(n_train, n_test, seed)
     init_fn, _, _ = _setup.network(width)
     _, params = init_fn(jax.random.key(1000 * seed + width), (-1,) + Xtr.shape[1:])
-    apply_fn, train = _trainer(width, steps)
+    apply_fn, train = _trainer(width)
     f0_tr, f0_te = np.asarray(apply_fn(params, Xtr)), np.asarray(apply_fn(params, Xte))
     trained, loss = train(params, jnp.asarray(Xtr), jnp.asarray(_setup.targets(ltr) + f0_tr),
-                          k["lr"])
+                          k["lr"], steps)
     f = np.asarray(apply_fn(trained, Xte)) - f0_te
     status = "ok" if np.all(np.isfinite(f)) and np.isfinite(float(loss)) else "diverged"
     gap = np.linalg.norm(f - k["kernel gd"]) / np.linalg.norm(k["kernel gd"])
@@ -143,6 +156,7 @@ def tables(table, quick: bool):
 
 def plot(table, out_dir, quick: bool):
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FormatStrFormatter
 
     from ...plotting import COLUMN_WIDTH, paper_style, save_figure
 
@@ -161,14 +175,20 @@ def plot(table, out_dir, quick: bool):
                                    ("kernel gd", ":", "CNTK kernel GD, same steps")):
             a1.axhline(lines[name], ls=style, color="k", lw=0.8, label=label)
         a1.set(xlabel="width (channels)", ylabel="test accuracy")
-        a1.legend(fontsize=6)
+        a1.legend(fontsize=6, loc="best")
         a2.loglog(widths, dist, "o", label="measured")
         if np.isfinite(slope):
             fit = np.polyfit(np.log(widths), np.log(dist), 1)
             a2.loglog(widths, np.exp(np.polyval(fit, np.log(widths))), "-", lw=0.8,
                       label=f"fit, slope {slope:.2f}")
-        a2.set(xlabel="width (channels)", ylabel="|f_CNN - f_kernel GD| / |f_kernel GD|")
+        a2.set(xlabel="width (channels)", ylabel="relative distance to kernel GD")
         a2.legend(fontsize=6)
+        for ax in (a1, a2):
+            ax.set_xticks(widths, [str(int(w)) for w in widths])
+            ax.tick_params(axis="x", which="minor", bottom=False, labelbottom=False)
+        a2.yaxis.set_major_formatter(FormatStrFormatter("%.2g"))
+        a2.yaxis.set_minor_formatter(FormatStrFormatter("%.2g"))
+        fig.subplots_adjust(wspace=0.4)
     caption = (
         f"Depth-{_setup.DEPTH} CNNs (3x3 SAME convolutions, ReLU, global average pooling, "
         f"NTK parameterisation, no bias) on scikit-learn digits, {r0['train']} training and "
@@ -179,6 +199,7 @@ def plot(table, out_dir, quick: bool):
         f"ridgeless regression with the CNN-GP {lines['nngp']:.3f} and the CNTK "
         f"{lines['ntk']:.3f}, CNTK kernel GD for the same steps {lines['kernel gd']:.3f}. "
         f"Right: the CNNs' distance to the CNTK kernel-GD predictor on the test set, "
+        f"|f_CNN - f_kernel GD| / |f_kernel GD|, "
         f"{dist.max():.3g} at width {int(widths[np.argmax(dist)])} to {dist.min():.3g} at "
         f"width {int(widths[np.argmin(dist)])}, fitted log-log slope {slope:.2f}. "
         f"Mode: {_setup.mode(quick)}.")
@@ -202,18 +223,28 @@ def setup(quick: bool) -> list[Param]:
         Param.code("labels", f"{_setup.LABELS[0]} / {_setup.LABELS[1]}", _setup.CODE),
         Param.code("kernel regression", "ridgeless direct solve", _setup.CODE +
                    " (scipy.linalg.solve)"),
-        Param.choice("data", "scikit-learn digits 8x8x1, pixels / 16", "the issue's data "
-                     "set (CPU-sized) in place of CIFAR-10"),
+        Param.choice("data", "scikit-learn digits 8x8x1", "the issue's data set (CPU-sized) "
+                     "in place of CIFAR-10"),
+        Param.code("input standardisation", "(pixel - mean) / std of the training images",
+                   "ruosongwang/CNTK: utils.py (load_cifar, per channel over the training "
+                   "set)"),
         Param.choice("training / test images", f"{s['train']} / {s['test']}",
                      f"full mode {full['train']} / {full['test']}; the paper: all of "
-                     "CIFAR-10 (50,000 / 10,000)"),
-        Param.choice("widths", list(s["widths"]), f"full mode {list(full['widths'])}; "
-                     "growing widths to fit the slope"),
+                     "CIFAR-10 (50,000 / 10,000); quick mode sized to the report's CPU "
+                     "budget (the CNTK Gram of 100 images takes ~10 s)"),
+        Param.choice("widths", list(s["widths"]), f"full mode {list(full['widths'])}; from "
+                     "32 up by factors of 2 to fit the slope; the initial empirical NTK's "
+                     "RMS relative distance to the CNTK, measured on 12 digits: 0.68 at "
+                     "width 16, 0.33 at 64, 0.14 at 256, 0.065 at 1024"),
         Param.choice("training", f"full-batch GD, step {LR_FRACTION} n / lambda_max(CNTK), "
                      f"{s['steps']} steps, f_0 subtracted",
                      f"full mode {full['steps']} steps; GD is the dynamics whose limit is "
-                     "kernel GD (the paper's Thm 3.2 is about the flow)"),
-        Param.choice("seeds", s["seeds"], f"full mode {full['seeds']}"),
+                     "kernel GD (the paper's Thm 3.2 is about the flow); few steps because "
+                     "kernel GD after t steps fits the eigendirections with lambda > "
+                     "lambda_max / t, and more steps amplify the finite NTK's fluctuations "
+                     "(with 300 steps at widths 8 / 16 / 32 the distance did not fall)"),
+        Param.choice("seeds", s["seeds"], f"full mode {full['seeds']}; one in quick mode "
+                     "for the CPU budget"),
     ]
 
 
@@ -228,5 +259,8 @@ EXPERIMENT = Experiment(
     plot=plot,
     tables=tables,
     setup=setup,
-    full_time="not measured (2000 GD steps at widths up to 512 on 500 images, 3 seeds)",
+    full_time=("about 1.5 h on two cores, estimated, not run: a GD step measured at 0.13 s "
+               "(width 128, 40 images) scaled by images x width^2 gives 1,350 s of training "
+               "per seed (widths 32-512, 200 images, 100 steps) and the CNTK Gram of 700 "
+               "images ~500 s (10 s measured for 100 images, x 49), times 3 seeds"),
 )
