@@ -18,6 +18,7 @@ _PAPERS = [
     "barron1993",
     # Beyond the papers (BEYOND = True): shown after the spec's papers.
     "bordelon2020",
+    "arora2019cntk",
     "even2023",
     "pesme2021",
     "pesme2023",
