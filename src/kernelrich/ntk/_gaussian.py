@@ -34,16 +34,20 @@ from ._quadrature import quadrature_diagonal, quadrature_dual
 def _angle(s11, s22, s12):
     """(s, cos theta, sin theta, theta) with square roots taken before broadcasting.
 
-    sin theta is sqrt(s11 s22 - s12^2) / s rather than sqrt(1 - cos^2): for x' = -x the
-    determinant is exactly 0 (theta = pi), where the rounded cosine of a product of square
-    roots (sqrt(0.5)^2 = 0.5000000000000001) put theta 2e-8 away from pi."""
+    sin theta is the smaller of sqrt(1 - cos^2) and sqrt(s11 s22 - s12^2) / s. Both are exact
+    to rounding away from theta = 0 and pi, and at those ends each is 0 where its own
+    rounding lands exactly: the determinant for x' = -x (exactly 0, where the rounded cosine
+    of a product of square roots, sqrt(0.5)^2 = 0.5000000000000001, put theta 2e-8 from pi),
+    the cosine where a covariance and the variances differ by an ulp but the cosine rounds
+    to 1 (the deeper layers of a recursion at x' = x)."""
     r11, r22 = jnp.sqrt(s11), jnp.sqrt(s22)
     inv11 = jnp.where(r11 > 0, 1 / jnp.where(r11 > 0, r11, 1.0), 0.0)
     inv22 = jnp.where(r22 > 0, 1 / jnp.where(r22 > 0, r22, 1.0), 0.0)
     s = r11 * r22
     cos = jnp.clip(jnp.where(s > 0, s12 * inv11 * inv22, 1.0), -1.0, 1.0)
     det = jnp.maximum(s11 * s22 - s12 * s12, 0.0)
-    sin = jnp.clip(jnp.sqrt(det) * inv11 * inv22, 0.0, 1.0)
+    sin = jnp.minimum(jnp.sqrt(jnp.maximum(1.0 - cos * cos, 0.0)),
+                      jnp.sqrt(det) * inv11 * inv22)
     return s, cos, sin, jnp.arctan2(sin, cos)
 
 
