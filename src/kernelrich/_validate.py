@@ -97,6 +97,16 @@ def init_shape(w0: object, d: int) -> np.ndarray:
     return w0
 
 
+def diagonal_run(X: object, y: object, alpha: object, depth: object, w0: object):
+    """`(X, y, alpha, depth, w0)` of a diagonal-network run (gradient flow or descent), each
+    checked: a bounded design, alpha > 0, an integer depth >= 2, the initialisation shape."""
+    X, y = design(X, y)
+    bounded("X", X), bounded("y", y)
+    alpha = positive("alpha", alpha)
+    depth = integer("depth", depth, minimum=2)
+    return X, y, alpha, depth, init_shape(w0, X.shape[1])
+
+
 def feasible(X: np.ndarray, y: np.ndarray, *, rtol: float = 1e-9) -> np.ndarray:
     """Refuse an infeasible system: X beta = y must have an exact solution. Returns the
     minimum-norm solution (LAPACK least squares), which callers may reuse."""

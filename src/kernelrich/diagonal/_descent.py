@@ -192,11 +192,7 @@ def gradient_descent(
 
     ```
     """
-    X, y = _validate.design(X, y)
-    _validate.bounded("X", X), _validate.bounded("y", y)
-    alpha = _validate.positive("alpha", alpha)
-    depth = _validate.integer("depth", depth, minimum=2)
-    w0 = _validate.init_shape(w0, X.shape[1])
+    X, y, alpha, depth, w0 = _validate.diagonal_run(X, y, alpha, depth, w0)
     schedule = step_schedule(step)
     constant = not callable(step) and np.ndim(step) == 0
     _, steps, loss, stop_loss, chunk = _validate.descent_options(

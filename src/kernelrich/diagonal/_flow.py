@@ -153,11 +153,7 @@ def _run(solver, X, y, init, times, depth, rtol, atol, max_steps, what):
 
 
 def _inputs(X, y, alpha, depth, w0, times):
-    X, y = _validate.design(X, y)
-    _validate.bounded("X", X), _validate.bounded("y", y)
-    alpha = _validate.positive("alpha", alpha)
-    depth = _validate.integer("depth", depth, minimum=2)
-    w0 = _validate.init_shape(w0, X.shape[1])
+    X, y, alpha, depth, w0 = _validate.diagonal_run(X, y, alpha, depth, w0)
     return X, y, alpha, depth, w0, _check_times(times)
 
 

@@ -140,11 +140,7 @@ def sgd_sweep(
 
     ```
     """
-    X, y = _validate.design(X, y)
-    _validate.bounded("X", X), _validate.bounded("y", y)
-    alpha = _validate.positive("alpha", alpha)
-    depth = _validate.integer("depth", depth, minimum=2)
-    w0 = _validate.init_shape(w0, X.shape[1])
+    X, y, alpha, depth, w0 = _validate.diagonal_run(X, y, alpha, depth, w0)
     gammas = _validate.positive("steps", np.atleast_1d(np.asarray(steps, float)),
                                 allow_array=True)
     bs = np.array([batch_options(b, len(y), replace, 0)[0]
