@@ -1,7 +1,8 @@
 """Input robustness of the public API: every registered function, fed a malformed array in one
 argument (NaN, Inf, empty, wrong rank, wrong dtype, huge or tiny magnitudes), either returns
 finite results of the right shape or raises a ValueError naming that argument. Never another
-exception, a hang, or a silent NaN.
+exception, a hang, a silent NaN, a RuntimeWarning on the way, or a complex value silently cast
+to real (NumPy's ComplexWarning): both are errors here.
 
 The registry `REGISTRY` holds one `Entry` per public function: a builder of valid keyword
 arguments, which arguments may be corrupted, and the expected output shape. To cover a new
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import signal
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -233,7 +235,8 @@ def _set(obj: Any, path: list[str], value: Any) -> Any:
 
 def check_entry(entry: Entry, arg: str, kind: str, seed: int) -> None:
     """The property: finite correct-shaped output, or a ValueError naming `arg` (its root
-    argument for a path such as `model.factors.0`)."""
+    argument for a path such as `model.factors.0`), with no RuntimeWarning or ComplexWarning
+    on the way."""
     kwargs = entry.valid()
     root, *path = arg.split(".")
     rng = np.random.default_rng(seed)
@@ -248,7 +251,10 @@ def check_entry(entry: Entry, arg: str, kind: str, seed: int) -> None:
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(60)
     try:
-        result = entry.fn(**kwargs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            result = entry.fn(**kwargs)
     except ValueError as e:
         assert arg in str(e), f"{entry.name}({arg}={kind}): ValueError not naming {arg!r}: {e}"
         return

@@ -14,12 +14,23 @@ def _show(value: object) -> str:
     return text if len(text) < 200 else text[:200] + "..."
 
 
+def real_array(name: str, value: object) -> np.ndarray:
+    """`value` as a float64 array; a complex one is refused (casting it would drop the
+    imaginary part silently), as is anything that is not numeric."""
+    try:
+        raw = np.asarray(value)
+        if raw.dtype.kind == "c":
+            raise ValueError(f"{name} must be real, got a complex array {_show(raw)}")
+        return np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        if isinstance(err, ValueError) and str(err).startswith(f"{name} must be real"):
+            raise
+        raise ValueError(f"{name} must be a numeric array, got {_show(value)}") from err
+
+
 def finite_array(name: str, value: object, *, ndim: int | None = None) -> np.ndarray:
     """`value` as a float64 array with no NaN/Inf (and `ndim` dimensions if given)."""
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a numeric array, got {_show(value)}") from err
+    arr = real_array(name, value)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
     if arr.size == 0:
@@ -41,7 +52,8 @@ def positive(name: str, value: object, *, allow_array: bool = False) -> float | 
         if (arr <= 0).any():
             raise ValueError(f"{name} must be > 0, got {_show(arr)}")
         return arr
-    if isinstance(value, bool) or not isinstance(value, numbers.Real | np.number):
+    if isinstance(value, bool | np.complexfloating) or not isinstance(
+            value, numbers.Real | np.number):
         if np.ndim(value) == 0 and isinstance(np.asarray(value).item(), numbers.Real):
             value = np.asarray(value).item()
         else:
@@ -54,6 +66,8 @@ def positive(name: str, value: object, *, allow_array: bool = False) -> float | 
 
 def nonnegative(name: str, value: object) -> float:
     """A finite number >= 0, as a float."""
+    if np.iscomplexobj(value):
+        raise ValueError(f"{name} must be a real number >= 0, got {value!r}")
     try:
         result = float(value)
     except (TypeError, ValueError) as err:
@@ -73,9 +87,10 @@ def integer(name: str, value: object, *, minimum: int) -> int:
 
 
 def design(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
-    """The regression data: `X` of shape (N, d), `y` of shape (N,), both finite."""
-    X = finite_array("X", X, ndim=2)
-    y = finite_array("y", y, ndim=1)
+    """The regression data: `X` of shape (N, d), `y` of shape (N,), both finite and within
+    `bounded`'s range (beyond it X^T X and ||y||^2 overflow)."""
+    X = bounded("X", finite_array("X", X, ndim=2))
+    y = bounded("y", finite_array("y", y, ndim=1))
     if X.shape[0] != y.shape[0]:
         raise ValueError(
             f"X and y must have the same number of rows, got X.shape={X.shape} "
@@ -101,7 +116,6 @@ def diagonal_run(X: object, y: object, alpha: object, depth: object, w0: object)
     """`(X, y, alpha, depth, w0)` of a diagonal-network run (gradient flow or descent), each
     checked: a bounded design, alpha > 0, an integer depth >= 2, the initialisation shape."""
     X, y = design(X, y)
-    bounded("X", X), bounded("y", y)
     alpha = positive("alpha", alpha)
     depth = integer("depth", depth, minimum=2)
     return X, y, alpha, depth, init_shape(w0, X.shape[1])
@@ -110,8 +124,12 @@ def diagonal_run(X: object, y: object, alpha: object, depth: object, w0: object)
 def feasible(X: np.ndarray, y: np.ndarray, *, rtol: float = 1e-9) -> np.ndarray:
     """Refuse an infeasible system: X beta = y must have an exact solution. Returns the
     minimum-norm solution (LAPACK least squares), which callers may reuse."""
-    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
-    resid = np.linalg.norm(X @ coef - y)
+    with np.errstate(all="ignore"):  # a non-finite answer is refused below, by name
+        coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+        resid = np.linalg.norm(X @ coef - y)
+    if not (np.isfinite(coef).all() and np.isfinite(resid)):
+        raise ValueError(f"X beta = y cannot be solved in float64 (X.shape={X.shape}): the "
+                         "magnitudes of X and y are out of range; rescale X and y")
     scale = max(np.linalg.norm(y), np.finfo(float).tiny)
     if resid > rtol * scale:
         raise ValueError(
@@ -161,10 +179,7 @@ def function_values(name: str, f: object, points: np.ndarray) -> np.ndarray:
 def finite_values(name: str, value: object) -> np.ndarray:
     """`value` as a float64 array of any shape (empty and 0-d allowed) with no NaN/Inf:
     the check for elementwise functions, whose output has the input's shape."""
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a numeric array, got {_show(value)}") from err
+    arr = real_array(name, value)
     bad = ~np.isfinite(arr)
     if bad.any():
         where = np.argwhere(bad)[0].tolist()

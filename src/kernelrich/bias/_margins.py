@@ -28,7 +28,6 @@ from .. import _validate
 
 def _labelled(X, y) -> np.ndarray:
     X, y = _validate.design(X, y)
-    _validate.bounded("X", X)
     if not np.all(np.isin(y, (-1.0, 1.0))):
         i = int(np.argmax(~np.isin(y, (-1.0, 1.0))))
         raise ValueError(f"y must hold labels -1 or +1, got y[{i}]={y[i]}")

@@ -65,9 +65,11 @@ def Q(beta: Float[np.ndarray, " d"], alpha: float, w0: Float[np.ndarray, " d"] |
     ```
     """
     beta, log_a, _ = _scales(beta, alpha, w0, 2)
-    t, _ = _links.dual_of_beta(beta, log_a, 2)  # arcsinh(beta / 2c), in logs
-    c2 = 2 * np.exp(2 * log_a)
-    value = float(np.sum(beta * t - beta * (beta / (np.hypot(beta, c2) + c2 + (beta == 0)))))
+    with np.errstate(all="ignore"):  # out of float64's range: refused below, by name
+        t, _ = _links.dual_of_beta(beta, log_a, 2)  # arcsinh(beta / 2c), in logs
+        c2 = 2 * np.exp(2 * log_a)
+        value = float(np.sum(beta * t - beta * (beta / (np.hypot(beta, c2) + c2
+                                                        + (beta == 0)))))
     return _validate.finite_result(value, names="beta, alpha and w0", what="Q")
 
 
@@ -119,8 +121,10 @@ def Q_D(beta: Float[np.ndarray, " d"], alpha: float, depth: int,
     if depth == 2:
         return Q(beta, alpha, w0)
     beta, log_a, w0 = _scales(beta, alpha, w0, depth)
-    u = np.sign(beta) * np.exp(np.log(np.abs(beta) + (beta == 0)) - depth * log_a)
-    u = np.where(beta == 0, 0.0, u)
+    with np.errstate(all="ignore"):  # out of float64's range: refused below, by name
+        u = np.sign(beta) * np.exp(np.log(np.abs(beta) + (beta == 0)) - depth * log_a)
+        u = np.where(beta == 0, 0.0, u)
     _validate.finite_result(u, names="beta, alpha and w0", what="beta / (alpha w0)^D")
-    value = float(alpha**depth * np.sum(w0**2 * q_D(u, depth)))
+    with np.errstate(all="ignore"):
+        value = float(alpha**depth * np.sum(w0**2 * q_D(u, depth)))
     return _validate.finite_result(value, names="beta, alpha and w0", what="Q_D")

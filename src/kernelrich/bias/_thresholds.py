@@ -67,6 +67,7 @@ def kernel_alpha_threshold(eps: float, X: Float[np.ndarray, "N d"],
     """
     X, y = _validate.design(X, y)
     eps = _eps(eps, X.shape[1])
-    l2 = float(np.linalg.norm(min_l2(X, y)))
-    value = float(np.sqrt(2 * (1 + eps) * (1 + 2 / eps) * l2))
+    with np.errstate(all="ignore"):  # out of float64's range: refused below, by name
+        l2 = float(np.linalg.norm(min_l2(X, y)))
+        value = float(np.sqrt(2 * (1 + eps) * (1 + 2 / eps) * l2))
     return _validate.finite_result(value, names="X and y", what="kernel_alpha_threshold")

@@ -182,8 +182,6 @@ def flow_limit(
     ```
     """
     X, y = _validate.design(X, y)
-    _validate.bounded("X", X)
-    _validate.bounded("y", y)
     _not_tiny("y", y)
     depth = _validate.integer("depth", depth, minimum=2)
     w0 = _validate.init_shape(w0, X.shape[1])

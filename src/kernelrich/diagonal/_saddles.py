@@ -211,7 +211,6 @@ def saddle_to_saddle(
     ```
     """
     X, y = _validate.design(X, y)
-    _validate.bounded("X", X), _validate.bounded("y", y)
     depth = _validate.integer("depth", depth, minimum=2)
     d = X.shape[1]
     w0 = _validate.init_shape(w0, d)

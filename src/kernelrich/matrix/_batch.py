@@ -58,7 +58,7 @@ def gradient_descent_batch(problem: Sensing | Completion, models: Sequence[Facto
     if len(models) == 0:
         raise ValueError("models must not be empty")
     try:
-        steps_list = np.broadcast_to(np.asarray(step, dtype=float), (len(models),))
+        steps_list = np.broadcast_to(_validate.real_array("step", step), (len(models),))
     except (TypeError, ValueError) as err:
         raise ValueError(f"step must be one number or one per model ({len(models)}), got "
                          f"{_validate._show(step)}") from err

@@ -36,9 +36,9 @@ def problem(value: object, name: str = "problem") -> Sensing | Completion:
     with float64 arrays."""
     if not isinstance(value, Sensing | Completion):
         raise ValueError(f"{name} must be a Sensing or Completion, got {type(value).__name__}")
-    y = _validate.finite_array(f"{name}.y", value.y, ndim=1)
+    y = _validate.bounded(f"{name}.y", _validate.finite_array(f"{name}.y", value.y, ndim=1))
     if isinstance(value, Sensing):
-        A = _validate.finite_array(f"{name}.A", value.A, ndim=3)
+        A = _validate.bounded(f"{name}.A", _validate.finite_array(f"{name}.A", value.A, ndim=3))
         if A.shape[0] != y.shape[0]:
             raise ValueError(f"{name}.A and {name}.y must have the same length m, got "
                              f"{name}.A.shape={A.shape} and {name}.y.shape={y.shape}")

@@ -47,7 +47,8 @@ def kkt_residuals(problem: Sensing | Completion, result: NuclearNormResult, *,
     if not isinstance(result, NuclearNormResult):
         raise ValueError(f"result must be a NuclearNormResult, got {type(result).__name__}")
     X = _checks.matrix("result.X", result.X, problem.shape)
-    lam = _validate.finite_array("result.multiplier", result.multiplier, ndim=1)
+    lam = _validate.bounded("result.multiplier",
+                            _validate.finite_array("result.multiplier", result.multiplier, ndim=1))
     if lam.shape != np.shape(problem.y):
         raise ValueError(f"result.multiplier must have one entry per measurement "
                          f"{np.shape(problem.y)}, got shape {lam.shape}")
