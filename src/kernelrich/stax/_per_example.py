@@ -12,9 +12,9 @@ are dropped rather than evaluated, so a block may be shorter than the block size
 
 Each example is its own compiled call, not a `jax.vmap` over examples: on XLA's CPU backend
 the vmapped per-example weight gradient of a convolution is a grouped convolution, whose cost
-grows with the number of groups (measured on a width-64 CNN of 8x8 digits: 10 ms per example
-one at a time, 210 ms per example vmapped over 30), and a `lax.map` body runs the
-convolutions several times slower than the same program compiled on its own.
+grows with the number of groups (measured on a width-64 CNN of 8x8 digits, 10 outputs: 10 ms
+per example one at a time, 213 ms per example vmapped over 30), and a `lax.map` over the
+examples runs the convolutions slower than the same program compiled on its own (78 ms).
 
 `Dropout` masks: example i draws with `jax.random.fold_in(rng, i)`, i its row in
 [x1; x2], so masks are independent across examples, fixed by `rng`, shared by the NNGP and
