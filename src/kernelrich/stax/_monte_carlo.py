@@ -19,6 +19,8 @@ import numpy as np
 
 from .._validate import finite_array, integer
 from ._kernel_fn import _gets
+from ._layer import Layer
+from ._per_example import cache_key, combine, partition, per_example_kernels
 
 
 def empirical_kernels(apply_fn, params, x1, x2=None, get=None, *, rng=None):
@@ -31,12 +33,16 @@ def empirical_kernels(apply_fn, params, x1, x2=None, get=None, *, rng=None):
       returning (n, O)).
     - `x1`, `x2`: inputs (n1, ...), (n2, ...); `x2=None` means x1.
     - `get`: as `kernel_fn`.
-    - `rng`: the key of `Dropout` masks (one draw for all inputs).
+    - `rng`: the key of `Dropout` masks. For a stax network, the example in row i of
+      [x1; x2] draws its masks with `jax.random.fold_in(rng, i)` (independent across
+      examples, as the infinite-width Dropout kernel assumes; one draw for the NNGP and the
+      NTK); any other `apply_fn` gets `rng` once, for the whole batch.
 
-    **Returns:** float64 arrays (n1, n2) (a named tuple for a tuple or `None` `get`). All
-    inputs go through the network in one batch; the NTK is formed one output channel at a
-    time (n backward passes each, memory n x parameters). For many inputs or a large
-    network, `kernelrich.ntk.empirical_ntk` (inputs of any shape) works in blocks.
+    **Returns:** float64 arrays (n1, n2) (a named tuple for a tuple or `None` `get`). For a
+    stax network each example's outputs and Jacobian come from the network applied to it
+    alone (no stax layer mixes examples): O backward passes per example, the Gram contracted
+    in blocks of examples whose Jacobians fit in 128 MiB. Any other `apply_fn` is applied to
+    all inputs in one batch, with n backward passes of the batch per output channel.
 
     **Example:**
 
@@ -72,27 +78,33 @@ def empirical_kernels(apply_fn, params, x1, x2=None, get=None, *, rng=None):
     if B.shape[1:] != A.shape[1:]:
         raise ValueError(f"x2 must have the per-example shape of x1 {A.shape[1:]}, got "
                          f"x2.shape={B.shape}")
-    X = jnp.asarray(A if x2 is None else np.concatenate([A, B]))
-    diff, static = _partition(params)
-    fn = _compiled(apply_fn, static, "ntk" in names)
-    nngp, ntk = (np.asarray(k) for k in fn(diff, X, rng))
-    if nngp.ndim != 2:
-        raise ValueError("apply_fn must return (n, outputs)")
-    n1 = A.shape[0]
-    kernels = {"nngp": nngp, "ntk": ntk}
-    if x2 is not None:
-        kernels = {k: v[:n1, n1:] for k, v in kernels.items()}
-    chosen = [np.ascontiguousarray(kernels[n], dtype=np.float64) for n in names]
+    X = A if x2 is None else np.concatenate([A, B])
+    diff, static = partition(params)
+    if isinstance(getattr(apply_fn, "__self__", None), Layer):
+        chosen = per_example_kernels(apply_fn, diff, static, X, A.shape[0], tuple(names), rng,
+                                     symmetric=x2 is None)
+    else:
+        chosen = _batch_kernels(apply_fn, diff, static, X, A.shape[0], names, rng, x2 is None)
     if as_tuple or get is None:
         return namedtuple("Kernels", names)(*chosen)
     return chosen[0]
+
+
+def _batch_kernels(apply_fn, diff, static, X, n1, names, rng, symmetric):
+    """The kernels of an `apply_fn` that may mix examples: the whole batch at once."""
+    fn = _compiled(apply_fn, static, "ntk" in names)
+    kernels = dict(zip(("nngp", "ntk"), (np.asarray(k) for k in fn(diff, jnp.asarray(X), rng)),
+                       strict=True))
+    if not symmetric:
+        kernels = {k: v[:n1, n1:] for k, v in kernels.items()}
+    return [np.ascontiguousarray(kernels[n], dtype=np.float64) for n in names]
 
 
 _COMPILED: dict = {}
 
 
 def _compiled(apply_fn, static, ntk: bool):
-    key = (apply_fn, static[0], ntk)
+    key = cache_key(apply_fn, static, ntk)
     if key not in _COMPILED:
         _COMPILED[key] = jax.jit(functools.partial(_kernels, apply_fn, static, ntk))
     return _COMPILED[key]
@@ -100,7 +112,7 @@ def _compiled(apply_fn, static, ntk: bool):
 
 def _kernels(apply_fn, static, ntk, diff, X, rng):
     def f(p):
-        out = apply_fn(_combine(p, static), X, rng=rng)
+        out = apply_fn(combine(p, static), X, rng=rng)
         if out.ndim != 2:
             raise ValueError(f"apply_fn must return (n, outputs), got shape {out.shape}")
         return out
@@ -130,23 +142,6 @@ def _has_dropout(layer) -> bool:
     if isinstance(layer, DropoutLayer):
         return layer.mode == "train"
     return any(_has_dropout(sub) for sub in getattr(layer, "layers", ()))
-
-
-def _partition(params):
-    leaves, tree = jax.tree_util.tree_flatten(params, is_leaf=lambda x: x is None)
-    diff = [leaf if _inexact(leaf) else None for leaf in leaves]
-    static = tuple(None if _inexact(leaf) else leaf for leaf in leaves)
-    return diff, (tree, static)
-
-
-def _combine(diff, static):
-    tree, rest = static
-    leaves = [d if d is not None else s for d, s in zip(diff, rest, strict=True)]
-    return jax.tree_util.tree_unflatten(tree, leaves)
-
-
-def _inexact(leaf) -> bool:
-    return hasattr(leaf, "dtype") and jnp.issubdtype(leaf.dtype, jnp.inexact)
 
 
 def monte_carlo_kernel_fn(init_fn, apply_fn, key, n_samples: int):
