@@ -106,9 +106,10 @@ class DualStage:
             last = res
             direction, factor = design.solve(slope, -grad, factor, self._forcing(res))
             t_full = design.rmatvec(nu + direction)  # exact X^T nu after a full step
-            if self._inside(t_full, radius):
+            inside = self._inside(t_full, radius)
+            if inside:
                 b_full, s_full = _links.beta_and_slope(t_full, log_a, depth)
-            if self._inside(t_full, radius) and np.max(np.abs(b_full)) <= self.beta_cap:
+            if inside and np.max(np.abs(b_full)) <= self.beta_cap:
                 g_full = design.matvec(b_full) - y
                 r_full = math.sqrt(g_full @ g_full) / self.y_norm
                 if r_full < res:
