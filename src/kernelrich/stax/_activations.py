@@ -57,6 +57,11 @@ class Activation(Layer):
             return None, out
         return elementwise(base, ctx, len(spec.spatial), dual), out
 
+    def structure(self):
+        if not _duals.by_value(self.dual):
+            return None
+        return (type(self), self.name, self.dual, getattr(self, "nodes", None))
+
 
 def elementwise(state: State, ctx: Ctx, ns: int, dual: _duals.Dual) -> State:
     """The kernels after phi: E[phi phi] and Theta E[phi' phi'] (Jacot et al. 2018, Thm 1)."""
@@ -499,3 +504,14 @@ class _Numerical(Activation):
             ctx.plan.nodes_fixed = self.nodes if fixed is None else tuple(
                 max(a, b) for a, b in zip(fixed, self.nodes, strict=True))
         return super().run(state, spec, ctx, where)
+
+
+def ntk_activation(act, *, quadrature: bool, order: int | None = None):
+    """The layer of a `kernelrich.ntk` activation (the `activation`, `method` and `order` of
+    `kernelrich.ntk.infinite_ntk`): its closed form, or with `quadrature` (or when it has
+    none) the quadrature, on `order` x `order` nodes when `order` is given, else on nodes
+    chosen from the largest variance."""
+    dual = _duals.Closed(act, quadrature)
+    if order is None:
+        return Activation(act.name, dual).triple()
+    return _Numerical(act.name, dual, (order, order)).triple()
