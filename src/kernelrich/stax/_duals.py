@@ -31,7 +31,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..ntk._activations import Activation, activation
+from ..ntk._activations import Activation
 from ..ntk._gaussian import abs_dual, erf_dual, gelu_dual, relu_dual
 from ..ntk._quadrature import quadrature_diagonal, quadrature_dual
 
@@ -303,8 +303,3 @@ def _abrelu(dual: Dual):
     if isinstance(dual, Closed) and not dual.quadrature and dual.act.name in ("relu", "abs"):
         return (0.0, 1.0) if dual.act.name == "relu" else (-1.0, 1.0)
     return None
-
-
-def from_spec(spec, *, quadrature: bool = False) -> Dual:
-    """The dual of a `kernelrich.ntk` activation spec (a name, callable or `Activation`)."""
-    return Closed(activation(spec, name="activation"), quadrature)
