@@ -103,10 +103,10 @@ def test_diagonal_is_exact_for_relu():
 def test_tiling_matches_single_block(monkeypatch):
     from kernelrich.ntk import _infinite
 
-    X, Z = _X(6, 23, 3), _X(7, 17, 3)
+    X, Z = _X(6, 70, 3), _X(7, 45, 3)
     whole = infinite_ntk(X, Z, depth=3)
     sym = infinite_ntk(X, depth=3)
-    monkeypatch.setattr(_infinite, "BUDGET", 8 * 24 * 25)  # tiles of 5 x 5
+    monkeypatch.setattr(_infinite, "BUDGET", 2**16)  # tiles of 26 x 26 (stax's 96 B/entry)
     np.testing.assert_allclose(infinite_ntk(X, Z, depth=3), whole, rtol=1e-14)
     np.testing.assert_allclose(infinite_ntk(X, depth=3), sym, rtol=1e-14)
 
@@ -146,3 +146,23 @@ def test_quadrature_dual_handles_zero_variance():
     _, expected = quadrature_dual(activation("tanh"), 1.0, 1.0, 0.0, nodes)  # = E[tanh']^2
     assert float(value) == 0.0
     np.testing.assert_allclose(float(slope), np.sqrt(float(expected)), rtol=1e-13)
+
+
+_COMPILES = []
+jax.monitoring.register_event_duration_secs_listener(
+    lambda event, duration, **kw: _COMPILES.append(event)
+    if event == "/jax/core/compile/backend_compile_duration" else None)
+
+
+def test_new_bias_std_or_new_size_in_a_bucket_compiles_nothing():
+    """The stax network's passes take the bias scale as an argument, and blocks are padded
+    to a few sizes (`kernelrich.ntk._blocks.bucket`): after one call, another bias_std or a
+    Gram of a nearby size (50 and 52 rows: blocks of 56) reuses the compiled programs."""
+    X = _X(12, 52, 4)
+    first = infinite_ntk(X, depth=3, bias_std=0.3)
+    before = len(_COMPILES)
+    other_bias = infinite_ntk(X, depth=3, bias_std=0.7)
+    nearby = infinite_ntk(X[:50], depth=3, bias_std=0.3)
+    assert len(_COMPILES) == before
+    np.testing.assert_allclose(nearby, first[:50, :50], rtol=1e-14)
+    assert np.abs(other_bias - first).max() > 0.1

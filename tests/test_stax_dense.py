@@ -25,7 +25,8 @@ def _mlp(act, depth=3, beta=0.3, width=16, **kw):
 
 @pytest.mark.parametrize("act", list(ACTS))
 def test_mlp_equals_ntk_module(act):
-    """serial(Dense, act, ..., Dense) is kernelrich.ntk's recursion (Jacot et al. 2018)."""
+    """serial(Dense, act, ..., Dense) as a user writes it (any width; tanh as
+    ElementwiseNumerical) is what kernelrich.ntk.infinite_kernels builds and evaluates."""
     X, Z = _X(0, 6, 3, scale=2.0), _X(1, 4, 3, scale=2.0)
     _, _, kernel_fn = _mlp(act)
     for args in [(X,), (X, Z)]:
@@ -35,23 +36,51 @@ def test_mlp_equals_ntk_module(act):
             np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15 * np.abs(want).max())
 
 
-def test_weight_and_bias_scales_by_hand():
-    """Depth 2, ReLU, W_std = 1.5, b_std = 0.4, NTK parameterisation:
-    Sigma1 = W^2 x.x'/d + b^2, Sigma2 = W^2 E[relu relu] + b^2, Theta2 = Sigma2 +
-    W^2 Sigma1 E[relu' relu']."""
-    X = _X(2, 2, 2)
-    w2, b2 = 1.5 ** 2, 0.4 ** 2
-    s = w2 * X @ X.T / 2 + b2
+def _relu_by_hand(X, W, b):
+    """Depth 2, ReLU, NTK parameterisation: Sigma1 = W^2 x.x'/d + b^2, Sigma2 =
+    W^2 E[relu relu] + b^2, Theta2 = Sigma2 + W^2 Sigma1 E[relu' relu'], at (x_0, x_1)."""
+    w2, b2 = W ** 2, b ** 2
+    s = w2 * X @ X.T / X.shape[1] + b2
     cos = s[0, 1] / np.sqrt(s[0, 0] * s[1, 1])
     theta = np.arccos(cos)
     e = np.sqrt(s[0, 0] * s[1, 1]) * (np.sin(theta) + (np.pi - theta) * cos) / (2 * np.pi)
     edot = (np.pi - theta) / (2 * np.pi)
+    return w2 * e + b2, w2 * e + b2 + w2 * s[0, 1] * edot, w2 * s[0, 0] / 2 + b2
+
+
+def test_weight_and_bias_scales_by_hand():
+    """W_std = 1.5, b_std = 0.4 (`_relu_by_hand`)."""
+    X = _X(2, 2, 2)
+    nngp, ntk, diagonal = _relu_by_hand(X, 1.5, 0.4)
     _, _, kernel_fn = stax.serial(stax.Dense(5, W_std=1.5, b_std=0.4), stax.Relu(),
                                   stax.Dense(1, W_std=1.5, b_std=0.4))
     k = kernel_fn(X)
-    assert k.nngp[0, 1] == pytest.approx(w2 * e + b2, rel=1e-14)
-    assert k.ntk[0, 1] == pytest.approx(w2 * e + b2 + w2 * s[0, 1] * edot, rel=1e-14)
-    assert k.nngp[0, 0] == pytest.approx(w2 * s[0, 0] / 2 + b2, rel=1e-15)
+    assert k.nngp[0, 1] == pytest.approx(nngp, rel=1e-14)
+    assert k.ntk[0, 1] == pytest.approx(ntk, rel=1e-14)
+    assert k.nngp[0, 0] == pytest.approx(diagonal, rel=1e-15)
+
+
+_COMPILES = []
+jax.monitoring.register_event_duration_secs_listener(
+    lambda event, duration, **kw: _COMPILES.append(event)
+    if event == "/jax/core/compile/backend_compile_duration" else None)
+
+
+def test_networks_differing_in_scales_share_compiled_passes():
+    """W_std and b_std are traced arguments of the passes: a network that differs from one
+    already evaluated only in them compiles nothing, and its kernels are its own."""
+    X = _X(4, 5, 3)
+    for W, b, compiles in [(1.3, 0.2, None), (0.8, 1.1, 0), (2.0, 0.0, 0)]:
+        _, _, kernel_fn = stax.serial(stax.Dense(7, W_std=W, b_std=b), stax.Relu(),
+                                      stax.Dense(1, W_std=W, b_std=b))
+        before = len(_COMPILES)
+        k = kernel_fn(X)
+        if compiles is not None:
+            assert len(_COMPILES) - before == compiles
+        nngp, ntk, diagonal = _relu_by_hand(X, W, b)
+        assert k.nngp[0, 1] == pytest.approx(nngp, rel=1e-14)
+        assert k.ntk[0, 1] == pytest.approx(ntk, rel=1e-14)
+        assert k.nngp[0, 0] == pytest.approx(diagonal, rel=1e-15)
 
 
 def test_standard_parameterisation_by_hand():

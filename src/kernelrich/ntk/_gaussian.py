@@ -28,7 +28,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from ._activations import Activation
-from ._quadrature import quadrature_diagonal, quadrature_dual
+from ._quadrature import quadrature_dual
 
 
 def _angle(s11, s22, s12):
@@ -99,15 +99,3 @@ def dual(act: Activation, s11, s22, s12, *, quadrature: bool, nodes: tuple[int, 
     if not quadrature and act.closed_form:
         return CLOSED[act.name](s11, s22, s12)
     return quadrature_dual(act, s11, s22, s12, nodes)
-
-
-def dual_diagonal(act: Activation, q, *, quadrature: bool, nodes: tuple[int, int]):
-    """(E[sigma(u)^2], E[sigma'(u)^2]) for u ~ N(0, q): the diagonal of `dual`, exactly
-    (ReLU and abs with theta = 0, no arccos of a rounded cosine; a 1-D rule for quadrature)."""
-    if quadrature or not act.closed_form:
-        return quadrature_diagonal(act, q, nodes)
-    if act.name == "relu":
-        return q / 2, 0.5 + 0 * q
-    if act.name == "abs":
-        return q, 1.0 + 0 * q
-    return CLOSED[act.name](q, q, q)

@@ -6,6 +6,11 @@ Depth L counts weight layers (L = 4: n_0 -> n -> n -> n -> 1). With beta the bia
     Sigmadot^(l+1)   = E[sigma'(f(x)) sigma'(f(x'))],
     Theta^(1) = Sigma^(1),   Theta^(l+1) = Theta^(l) Sigmadot^(l+1) + Sigma^(l+1).
 The NNGP is Sigma^(L), the NTK Theta^(L) (per output; the full kernel is Theta^(L) (x) Id).
+
+This is the network stax.serial(Dense, sigma, Dense, ..., sigma, Dense) of `kernelrich.stax`
+(NTK parameterisation, W_std = 1, b_std = beta), and the functions here are that network's
+`kernel_fn` (one implementation): they add the argument names and checks of this module and
+the `method` / `order` options.
 """
 
 from __future__ import annotations
@@ -13,16 +18,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
-from .. import _validate
+from .. import _validate, stax
+from ..stax import _activations as _stax_activations  # a module: stax imports ntk's modules
 from . import _inputs
 from ._activations import Activation, activation
-from ._blocks import BUDGET, block_gram, bucket, padded
-from ._gaussian import dual, dual_diagonal
-from ._quadrature import node_counts
+from ._blocks import BUDGET
 
 METHODS = ("auto", "closed_form", "quadrature")
 MAX_ORDER = 1000
@@ -89,11 +91,14 @@ def infinite_ntk(
       from the largest variance in the recursion (about 64 x 88 nodes per entry for
       variances up to 1, 104 x 128 at 1e4).
 
-    **Returns:** a float64 NumPy array of shape (n1, n2). Large requests are tiled so that
-    temporaries stay near 128 MB; only the result itself is allocated in full. With
-    `X2=None` the diagonal comes from the exact diagonal recursion (ReLU: theta = 0); a point
-    present in both X1 and X2 goes through arccos of a rounded cosine, which for ReLU costs
-    ~1e-8 relative accuracy at that entry (as in every arc-cosine implementation).
+    **Returns:** a float64 NumPy array of shape (n1, n2): the `kernel_fn` of
+    `kernelrich.stax.serial(Dense(1, b_std=bias_std), act, ..., Dense(1, b_std=bias_std))`
+    with `depth` Dense layers. Large requests are tiled so that temporaries stay near
+    128 MB; only the result itself is allocated in full. With `X2=None` (or X2 equal to X1)
+    the diagonal comes from the exact diagonal recursion (ReLU: theta = 0); a point present
+    in both X1 and a different X2 goes through the angle of a rounded covariance, which for
+    ReLU costs ~1e-8 relative accuracy at that entry (as in every arc-cosine
+    implementation).
 
     **Example:**
 
@@ -160,7 +165,7 @@ def infinite_kernels(
 def _kernels(X1, X2, depth, activation, bias_std, method, order, *, want):
     A, B, symmetric = _inputs.gram_inputs(X1, X2)
     depth = _inputs.depth(depth)
-    beta2 = _inputs.nonnegative("bias_std", bias_std) ** 2
+    beta = _inputs.nonnegative("bias_std", bias_std)
     act = _activation(activation)
     method = _inputs.choice("method", method, METHODS)
     order = _validate_order(order)
@@ -168,19 +173,22 @@ def _kernels(X1, X2, depth, activation, bias_std, method, order, *, want):
         raise ValueError("method='closed_form' needs activation relu, abs, erf or gelu, got "
                          f"{act.name!r}")
     quad = method == "quadrature" or not act.closed_form
-    qa, nngp_diag, ntk_diag = _diagonal(A, depth, beta2, act, quad, order)
-    qb = qa if symmetric else _diagonal(B, depth, beta2, act, quad, order)[0]
-    nodes = _nodes(order, max(_largest(qa), _largest(qb)))
-    run = functools.partial(_tile, depth=depth, beta2=jnp.asarray(beta2), act=act, quad=quad,
-                            nodes=nodes, want=want)
-    per_entry = 8 * (6 * nodes[0] * nodes[1] + 4 * nodes[0] + 8 if quad else 8)
-    out = _tiled(run, A, B, qa, qb, per_entry, symmetric, want == "both")
-    diagonals = {"nngp": [nngp_diag], "ntk": [ntk_diag], "both": [nngp_diag, ntk_diag]}[want]
-    kernels = [np.ascontiguousarray(out[..., k]) for k in range(2)] if want == "both" else [out]
-    for K, diag in zip(kernels, diagonals, strict=True):
-        if symmetric:  # x.x from the Gram's matmul may differ from |x|^2 by an ulp: use the latter
-            np.fill_diagonal(K, diag)
-    return tuple(kernels) if want == "both" else kernels[0]
+    kernel_fn = _network(depth, act, beta, quad, order)[2]
+    get = ("nngp", "ntk") if want == "both" else want
+    out = kernel_fn(A, None if symmetric else B, get=get, memory_bytes=BUDGET)
+    return tuple(out) if want == "both" else out
+
+
+@functools.lru_cache(maxsize=64)
+def _network(depth: int, act: Activation, beta: float, quad: bool, order: int | None):
+    """stax.serial(Dense(1, b_std=beta), sigma, ..., Dense(1, b_std=beta)) with L = `depth`
+    weight layers (the hidden width does not enter the NTK parameterisation's kernels); kept,
+    so that its compiled passes serve the next call."""
+    layers = []
+    for _ in range(depth - 1):
+        layers += [stax.Dense(1, W_std=1.0, b_std=beta),
+                   _stax_activations.ntk_activation(act, quadrature=quad, order=order)]
+    return stax.serial(*layers, stax.Dense(1, W_std=1.0, b_std=beta))
 
 
 def _activation(spec) -> Activation:
@@ -195,65 +203,3 @@ def _validate_order(order) -> int | None:
         raise ValueError(f"order must be <= {MAX_ORDER} (memory grows like order^2 per entry), "
                          f"got {order}")
     return order
-
-
-def _nodes(order: int | None, variance: float) -> tuple[int, int]:
-    """(outer, inner) quadrature nodes: `order` for both, or chosen from the variance."""
-    return node_counts(variance) if order is None else (order, order)
-
-
-def _largest(q: np.ndarray) -> float:
-    return float(q.max()) if q.size else 0.0
-
-
-_dual_diagonal = jax.jit(dual_diagonal, static_argnames=("act", "quadrature", "nodes"))
-
-
-def _diagonal(X, depth, beta2, act, quad, order) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sigma^(l)(x, x) for l = 1..L-1 stacked as (L-1, n) (what each layer's dual needs), and
-    the diagonals Sigma^(L)(x, x), Theta^(L)(x, x), exact where there is a closed form
-    (ReLU: theta = 0)."""
-    q = np.sum(X * X, axis=1) / X.shape[1] + beta2
-    theta, out = q, []
-    for _ in range(depth - 1):
-        out.append(q)
-        value, slope = (np.asarray(v)[:q.size] for v in _dual_diagonal(
-            act, jax.device_put(padded(q, 0, bucket(q.size))), quadrature=quad,
-            nodes=_nodes(order, _largest(q))))
-        q = value + beta2
-        theta = theta * slope + q
-    stacked = np.stack(out) if out else np.zeros((0, X.shape[0]))
-    return stacked, q, theta
-
-
-@functools.partial(jax.jit, static_argnames=("depth", "act", "quad", "nodes", "want"))
-def _tile(A, B, qa, qb, *, depth, beta2, act, quad, nodes, want):
-    sigma = A @ B.T / A.shape[1] + beta2
-    theta = sigma
-    for layer in range(depth - 1):
-        value, slope = dual(act, qa[layer][:, None], qb[layer][None, :], sigma,
-                            quadrature=quad, nodes=nodes)
-        sigma = value + beta2
-        theta = theta * slope + sigma
-    if want == "both":
-        return jnp.stack([sigma, theta], axis=-1)
-    return sigma if want == "nngp" else theta
-
-
-def _tiled(run, A, B, qa, qb, per_entry, symmetric, both):
-    """The kernel(s) on tiles whose temporaries stay within the budget."""
-    size = int(max(1, np.sqrt(BUDGET / per_entry)))
-
-    def pair(fa, fb):
-        return run(fa[0], fb[0], fa[1].T, fb[1].T)
-
-    return block_gram(_with_diagonal(A, qa), _with_diagonal(B, qb), pair, np.arange(A.shape[0]),
-                      np.arange(B.shape[0]), size=size, symmetric=symmetric,
-                      tail=(2,) if both else ())
-
-
-def _with_diagonal(X: np.ndarray, q: np.ndarray):
-    """Block features: the rows of X and of q.T selected by an index block."""
-    qt = np.ascontiguousarray(q.T)
-    return lambda index: (jax.device_put(X[np.asarray(index)]),
-                          jax.device_put(qt[np.asarray(index)]))

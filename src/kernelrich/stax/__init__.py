@@ -46,7 +46,6 @@ from ._convolution import Conv as Conv
 from ._dense import Dense as Dense
 from ._kernel_fn import KernelFn as KernelFn
 from ._kernel_fn import Kernels as Kernels
-from ._kernel_fn import KernelWarning as KernelWarning
 from ._monte_carlo import empirical_kernels as empirical_kernels
 from ._monte_carlo import monte_carlo_kernel_fn as monte_carlo_kernel_fn
 from ._normalisation import Dropout as Dropout
@@ -56,4 +55,5 @@ from ._pooling import Flatten as Flatten
 from ._pooling import GlobalAvgPool as GlobalAvgPool
 from ._pooling import GlobalSumPool as GlobalSumPool
 from ._pooling import SumPool as SumPool
+from ._psd import KernelWarning as KernelWarning
 from ._spec import NetworkError as NetworkError

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ntk._activations import activation
 from . import _duals
 from ._layer import Layer, require_gaussian
 from ._spec import Spec, fail
@@ -56,6 +57,11 @@ class Activation(Layer):
         if state is None:
             return None, out
         return elementwise(base, ctx, len(spec.spatial), dual), out
+
+    def structure(self):
+        if not _duals.by_value(self.dual):
+            return None
+        return (type(self), self.name, self.dual, getattr(self, "nodes", None))
 
 
 def elementwise(state: State, ctx: Ctx, ns: int, dual: _duals.Dual) -> State:
@@ -147,7 +153,7 @@ def Relu(do_stabilize: bool = False):
     The opposite inputs x_1, x_3 are at angle exactly pi: the angle's sine is taken from the
     determinant s11 s22 - s12^2 (here exactly 0), not from a rounded cosine.
     """
-    return Activation("Relu", _duals.Closed(_duals.activation("relu"), False)).triple()
+    return Activation("Relu", _duals.Closed(activation("relu"), False)).triple()
 
 
 def LeakyRelu(alpha: float, do_stabilize: bool = False):
@@ -209,7 +215,7 @@ def Abs(do_stabilize: bool = False):
 
     ```
     """
-    return Activation("Abs", _duals.Closed(_duals.activation("abs"), False)).triple()
+    return Activation("Abs", _duals.Closed(activation("abs"), False)).triple()
 
 
 def Sign():
@@ -269,7 +275,7 @@ def Erf(a: float = 1.0, b: float = 1.0, c: float = 0.0):
     """
     a, b, c = _number("a", a), _number("b", b), _number("c", c)
     if (a, b, c) == (1.0, 1.0, 0.0):
-        return Activation("Erf", _duals.Closed(_duals.activation("erf"), False)).triple()
+        return Activation("Erf", _duals.Closed(activation("erf"), False)).triple()
     return Activation(f"Erf({a:g}, {b:g}, {c:g})", _duals.Erf(a, b, c)).triple()
 
 
@@ -300,7 +306,7 @@ def Gelu(approximate: bool = False):
     ```
     """
     if not approximate:
-        return Activation("Gelu", _duals.Closed(_duals.activation("gelu"), False)).triple()
+        return Activation("Gelu", _duals.Closed(activation("gelu"), False)).triple()
     return Activation("Gelu(approximate)", _duals.Gelu(True)).triple()
 
 
@@ -478,7 +484,7 @@ def ElementwiseNumerical(fn, deg: int | None = None, df=None):
         raise ValueError(f"fn must be an elementwise callable, got {fn!r}")
     if df is not None and not callable(df):
         raise ValueError(f"df must be callable or None, got {df!r}")
-    _duals.activation(fn, name="fn")  # refuses a callable that is not elementwise
+    activation(fn, name="fn")  # refuses a callable that is not elementwise
     if deg is not None and (isinstance(deg, bool) or not isinstance(deg, int | np.integer)
                             or deg < 1):
         raise ValueError(f"deg must be a positive integer or None, got {deg!r}")
@@ -499,3 +505,14 @@ class _Numerical(Activation):
             ctx.plan.nodes_fixed = self.nodes if fixed is None else tuple(
                 max(a, b) for a, b in zip(fixed, self.nodes, strict=True))
         return super().run(state, spec, ctx, where)
+
+
+def ntk_activation(act, *, quadrature: bool, order: int | None = None):
+    """The layer of a `kernelrich.ntk` activation (the `activation`, `method` and `order` of
+    `kernelrich.ntk.infinite_ntk`): its closed form, or with `quadrature` (or when it has
+    none) the quadrature, on `order` x `order` nodes when `order` is given, else on nodes
+    chosen from the largest variance."""
+    dual = _duals.Closed(act, quadrature)
+    if order is None:
+        return Activation(act.name, dual).triple()
+    return _Numerical(act.name, dual, (order, order)).triple()

@@ -53,6 +53,10 @@ class Serial(Layer):
                     ctx.plan.see(s)
         return state, spec
 
+    def structure(self):
+        parts = tuple(layer.structure() for layer in self.layers)
+        return None if any(p is None for p in parts) else (type(self), parts)
+
 
 class Parallel(Layer):
     def __init__(self, layers):

@@ -120,6 +120,7 @@ class ConvLayer(Layer):
         if ctx.static:
             ctx.plan.see(spec)
             ctx.plan.see(out)
+        W_std, b_std = ctx.weight_scales(self.W_std, self.b_std)
         if state is None:
             return None, out
         ns = len(self.filter)
@@ -132,7 +133,7 @@ class ConvLayer(Layer):
             return taps(K, groups, self.filter, self.strides, out_spatial) / size
 
         fan_in = spec.channels * int(size)
-        return affine(state, ctx, self.W_std, self.b_std, self.param, fan_in, average), out
+        return affine(state, ctx, W_std, b_std, self.param, fan_in, average), out
 
 
 def Conv(out_chan: int, filter_shape, strides=None, padding: str = "VALID",

@@ -60,9 +60,13 @@ class DenseLayer(Layer):
                        chain=(), origin=where)
         if ctx.static:
             ctx.plan.see(out)
+        W_std, b_std = ctx.weight_scales(self.W_std, self.b_std)
         if state is None:
             return None, out
-        return affine(state, ctx, self.W_std, self.b_std, self.param, spec.channels), out
+        return affine(state, ctx, W_std, b_std, self.param, spec.channels), out
+
+    def structure(self):
+        return (type(self), self.out_dim, self.param, self.b_std is None)
 
 
 def affine(state: State, ctx: Ctx, W_std: float, b_std: float | None, param: str,

@@ -24,13 +24,14 @@ others are built from it or are new here:
 from __future__ import annotations
 
 import abc
+import dataclasses
 from dataclasses import dataclass
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..ntk._activations import Activation, activation
+from ..ntk._activations import Activation
 from ..ntk._gaussian import abs_dual, erf_dual, gelu_dual, relu_dual
 from ..ntk._quadrature import quadrature_diagonal, quadrature_dual
 
@@ -208,6 +209,13 @@ class Closed(Dual):
     def fn(self, x):
         return self.act(x)
 
+    def __eq__(self, other):
+        return (type(other) is Closed and (self.act, self.quadrature)
+                == (other.act, other.quadrature))
+
+    def __hash__(self):
+        return hash((Closed, self.act, self.quadrature))
+
     def pair(self, s11, s22, s12, ctx):
         if self._inner is not None:
             return self._inner.pair(s11, s22, s12, ctx)
@@ -244,6 +252,13 @@ class User(Dual):
 
     def diagonal(self, q, ctx):
         return self.nngp_fn(q, q, q), self.d_nngp_fn(q, q, q)
+
+
+def by_value(dual: Dual) -> bool:
+    """Whether `dual` compares by value, everything its kernels trace being in its fields
+    (the dataclasses and `Closed`), so that equal duals may share compiled programs."""
+    return isinstance(dual, Closed) or (dataclasses.is_dataclass(dual)
+                                        and type(dual).__hash__ is not None)
 
 
 def chunked(fn, arrays, chunk: int):
@@ -288,8 +303,3 @@ def _abrelu(dual: Dual):
     if isinstance(dual, Closed) and not dual.quadrature and dual.act.name in ("relu", "abs"):
         return (0.0, 1.0) if dual.act.name == "relu" else (-1.0, 1.0)
     return None
-
-
-def from_spec(spec, *, quadrature: bool = False) -> Dual:
-    """The dual of a `kernelrich.ntk` activation spec (a name, callable or `Activation`)."""
-    return Closed(activation(spec, name="activation"), quadrature)

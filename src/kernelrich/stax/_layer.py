@@ -41,6 +41,13 @@ class Layer(abc.ABC):
         output `Spec` is computed, with every check that can be made from shapes; a layer
         that cannot be evaluated raises a `ValueError` that names `where`."""
 
+    def structure(self):
+        """A hashable description of everything the kernel passes trace except the weight
+        layers' (W_std, b_std) (`Ctx.weight_scales`), or `None` (the default): networks of
+        equal structure share compiled passes (`kernelrich.stax._kernel_fn`), a layer
+        without one compiles its own."""
+        return None
+
     def label(self, where: str) -> str:
         return f"{where} ({self.name})" if where else self.name
 

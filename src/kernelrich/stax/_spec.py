@@ -67,6 +67,9 @@ class Plan:
       position-position layout) at any layer; `diagonal_entries` the same on the diagonal.
     - `nodes_fixed`: quadrature nodes fixed by the user (else chosen from the variances).
     - `user_dual`: a layer uses a user-supplied `nngp_fn` (its kernel may not be PSD).
+    - `scales`: every weight layer's (W_std, b_std) in the order the network visits them:
+      the passes read them as traced arguments (`Ctx.weight_scales`), so that networks
+      which differ only in them share compiled programs.
     """
 
     pooling: bool = False
@@ -75,6 +78,7 @@ class Plan:
     diagonal_entries: int = 1
     nodes_fixed: tuple[int, int] | None = None
     user_dual: list[str] = field(default_factory=list)
+    scales: list[float] = field(default_factory=list)
 
     def see(self, spec: Spec) -> None:
         size = int(np.prod(spec.spatial, dtype=np.int64)) if spec.spatial else 1

@@ -47,6 +47,7 @@ class Ctx:
     - `nodes`: quadrature nodes (outer, inner), static.
     - `chunk`: entries per chunk of a quadrature (its temporaries are entries x nodes).
     - `records`: self pass: the variances, appended; pair pass: (var1, var2) pairs, read.
+    - `scales`: the weight layers' (W_std, b_std), a traced vector (`Plan.scales`).
     """
 
     mode: str
@@ -57,6 +58,8 @@ class Ctx:
     records: list = field(default_factory=list)
     cursor: int = 0
     plan: object = None
+    scales: object = None
+    scale_cursor: int = 0
 
     @property
     def static(self) -> bool:
@@ -65,6 +68,17 @@ class Ctx:
     @property
     def lead(self) -> int:
         return 1 if self.mode == "self" else 2
+
+    def weight_scales(self, W_std: float, b_std: float | None):
+        """A weight layer's (W_std, b_std): the static pass records them in the plan, the
+        others read them back, in the same order, from the traced `scales` (None stays
+        None: no bias is a different network, not a value)."""
+        if self.static:
+            self.plan.scales.extend((W_std, 0.0 if b_std is None else b_std))
+            return W_std, b_std
+        W, b = self.scales[self.scale_cursor], self.scales[self.scale_cursor + 1]
+        self.scale_cursor += 2
+        return W, None if b_std is None else b
 
     def variances(self, state: State, ns: int):
         """(var1, var2) at the current layer: shapes (B1, *S), (B2, *S)."""
