@@ -142,3 +142,32 @@ def test_bad_network(kwargs, name):
     args = {"widths": (3, 4, 1)} | kwargs
     with pytest.raises(ValueError, match=name):
         MLP(args.pop("widths"), key=jax.random.key(0), **args)
+
+
+_COMPILES = []
+jax.monitoring.register_event_duration_secs_listener(
+    lambda event, duration, **kw: _COMPILES.append(event)
+    if event == "/jax/core/compile/backend_compile_duration" else None)
+
+
+@pytest.mark.parametrize("method", ["jacobian", "ntvp"])
+def test_new_parameters_of_the_same_model_compile_nothing(method):
+    """The generic routes take the parameters as an argument of their compiled programs
+    (they were closed over, so every call compiled again): a second draw of the same model,
+    or a second call, reuses them, and its kernel is the new draw's."""
+    def apply(params, X):
+        return jnp.tanh(X @ params["w"]) @ params["v"]
+
+    X = _X(4, 6)
+    first = {"w": jnp.ones((3, 5)) * 0.3, "v": jnp.arange(5.0)}
+    second = {"w": jnp.ones((3, 5)) * -0.2, "v": jnp.arange(5.0) ** 2}
+    a = empirical_ntk(apply, first, X, method=method)
+    before = len(_COMPILES)
+    b = empirical_ntk(apply, second, X, method=method)
+    again = empirical_ntk(apply, first, X, method=method)
+    assert len(_COMPILES) == before
+    np.testing.assert_array_equal(again, a)
+    reference = empirical_ntk(apply, second, X, method="jacobian" if method == "ntvp"
+                              else "ntvp")
+    np.testing.assert_allclose(b, reference, rtol=1e-12)
+    assert np.abs(b - a).max() > 0.1 * np.abs(a).max()

@@ -10,6 +10,8 @@ Strategies (all only public JAX API, all batched over inputs so memory stays bou
 
 from __future__ import annotations
 
+import functools
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -106,7 +108,38 @@ def _n_outputs(apply, params, A: np.ndarray) -> int:
 def _generic(apply, params, A, B, n_out, method, full, symmetric, batch_size):
     diff, static = eqx.partition(params, eqx.is_inexact_array)
     n_params = sum(leaf.size for leaf in jax.tree_util.tree_leaves(diff))
+    jacobian, contract, push = _programs(apply, static, n_out, full)
+    size = batch_size or max(1, BUDGET // (8 * n_out * n_params))
+    tail = (n_out, n_out) if full else ()
+    features = functools.partial(jacobian, diff)
+    if method == "jacobian":
+        return block_gram(features, features, contract, A, B, size=size, symmetric=symmetric,
+                          tail=tail, swap_tail=full)
+    return block_gram(lambda X: X, features, functools.partial(push, diff), A, B, size=size,
+                      symmetric=symmetric, tail=tail, swap_tail=full)
 
+
+_PROGRAMS: dict = {}
+
+
+def _programs(apply, static, n_out: int, full: bool):
+    """The jitted (jacobian, contract, push) of one model: the parameters are an argument,
+    so a new draw of them (or another call) reuses the compiled programs. Kept for the last
+    16 models whose `apply` and static part are hashable; built afresh otherwise."""
+    leaves, tree = jax.tree_util.tree_flatten(static)
+    key = (apply, tree, tuple((type(leaf), leaf) for leaf in leaves), n_out, full)
+    try:
+        hash(key)
+    except TypeError:
+        return _build(apply, static, n_out, full)
+    if key not in _PROGRAMS:
+        while len(_PROGRAMS) >= 16:
+            _PROGRAMS.pop(next(iter(_PROGRAMS)))
+        _PROGRAMS[key] = _build(apply, static, n_out, full)
+    return _PROGRAMS[key]
+
+
+def _build(apply, static, n_out: int, full: bool):
     def batched(p, X):
         return jnp.reshape(apply(eqx.combine(p, static), X), (X.shape[0], n_out))
 
@@ -114,7 +147,7 @@ def _generic(apply, params, A, B, n_out, method, full, symmetric, batch_size):
         return batched(p, x[None])[0]
 
     @jax.jit
-    def jacobian(X):  # leaves of shape (B, O, *leaf)
+    def jacobian(diff, X):  # leaves of shape (B, O, *leaf)
         return jax.vmap(jax.jacrev(single), in_axes=(None, 0))(diff, X)
 
     @jax.jit
@@ -124,20 +157,14 @@ def _generic(apply, params, A, B, n_out, method, full, symmetric, batch_size):
         return sum(jnp.einsum(spec, _flat(ja), _flat(jb)) for ja, jb in leaves)
 
     @jax.jit
-    def push(X, rows):  # Theta(X, x_j)[., ., k'] = J(X) rows_{j k'}: one jvp per row
+    def push(diff, X, rows):  # Theta(X, x_j)[., ., k'] = J(X) rows_{j k'}: one jvp per row
         def jvp(t):
             return jax.jvp(lambda p: batched(p, X), (diff,), (t,))[1]
         cols = jax.vmap(jax.vmap(jvp))(rows)  # (Bb, O', Ba, O)
         cols = jnp.transpose(cols, (2, 0, 3, 1))  # (Ba, Bb, O, O')
         return cols if full else jnp.trace(cols, axis1=2, axis2=3)
 
-    size = batch_size or max(1, BUDGET // (8 * n_out * n_params))
-    tail = (n_out, n_out) if full else ()
-    if method == "jacobian":
-        return block_gram(jacobian, jacobian, contract, A, B, size=size, symmetric=symmetric,
-                          tail=tail, swap_tail=full)
-    return block_gram(lambda X: X, jacobian, push, A, B, size=size, symmetric=symmetric,
-                      tail=tail, swap_tail=full)
+    return jacobian, contract, push
 
 
 def _flat(jac):
