@@ -26,12 +26,10 @@ import argparse
 import functools
 import json
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 ROUTES = ("batch", "per-example")
 EMPIRICAL_NTK = "ntk.empirical_ntk"
 
@@ -100,15 +98,10 @@ def worker(case: str, route: str, n: int, width: int, out: Path) -> dict:
 
 
 def _run(case: str, route: str, n: int, width: int, out: Path) -> dict:
-    cmd = [sys.executable, __file__, "--worker", case, "--route", route, "--n", str(n),
-           "--width", str(width), "--out", str(out)]
-    proc = subprocess.run(cmd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin",
-                               "OPENBLAS_NUM_THREADS": "2", "HOME": str(Path.home())})
-    if proc.returncode != 0:
-        tail = (proc.stderr or "failed").strip().splitlines()[-1][:160]
-        return {"error": f"exit {proc.returncode}: {tail}"}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    from bench_stax_speed import run_worker  # this directory: the script's own
+
+    return run_worker([sys.executable, __file__, "--worker", case, "--route", route, "--n",
+                       str(n), "--width", str(width), "--out", str(out)])
 
 
 def _row(label: str, a: dict, b: dict) -> str:

@@ -172,8 +172,14 @@ def machine_gflops() -> float:
 
 
 def _run(python, which, case, n, setting, out) -> dict:
-    cmd = [python, __file__, "--worker", which, "--case", case, "--n", str(n), "--setting",
-           str(setting), "--out", str(out)]
+    return run_worker([python, __file__, "--worker", which, "--case", case, "--n", str(n),
+                       "--setting", str(setting), "--out", str(out)])
+
+
+def run_worker(cmd: list[str]) -> dict:
+    """Run a benchmark worker in a fresh process (its own peak RSS; this checkout's sources,
+    two BLAS threads) and return the JSON dict on its last line of output, or
+    {"error": ...} with the last line of its stderr."""
     proc = subprocess.run(cmd, capture_output=True, text=True,
                           env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin",
                                "OPENBLAS_NUM_THREADS": "2", "HOME": str(Path.home())})
