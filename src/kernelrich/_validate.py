@@ -19,13 +19,12 @@ def real_array(name: str, value: object) -> np.ndarray:
     imaginary part silently), as is anything that is not numeric."""
     try:
         raw = np.asarray(value)
-        if raw.dtype.kind == "c":
-            raise ValueError(f"{name} must be real, got a complex array {_show(raw)}")
-        return np.asarray(raw, dtype=np.float64)
+        arr = None if raw.dtype.kind == "c" else np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError) as err:
-        if isinstance(err, ValueError) and str(err).startswith(f"{name} must be real"):
-            raise
         raise ValueError(f"{name} must be a numeric array, got {_show(value)}") from err
+    if arr is None:
+        raise ValueError(f"{name} must be real, got a complex array {_show(raw)}")
+    return arr
 
 
 def finite_array(name: str, value: object, *, ndim: int | None = None) -> np.ndarray:
