@@ -81,7 +81,7 @@ def limit_vs_gd(d, N, n_alphas, gd_alphas, console):
     # per alpha is the mean over those
     sub = np.unique(np.linspace(0, n_alphas - 1, min(gd_alphas, n_alphas)).round().astype(int))
     first, _, _ = _timed(lambda: flow_limit(X, y, alphas))
-    wall, cpu, ours = _timed(lambda: flow_limit(X, y, alphas), repeat=20)
+    wall, cpu, ours = _timed(lambda: flow_limit(X, y, alphas), repeat=50)
     reference = np.array([
         gradient_flow(X, y, a, times=np.array([0.0, 1e6]), rtol=1e-12, atol=1e-14).beta[-1]
         for a in alphas])

@@ -130,13 +130,19 @@ def beta_slope_of_dual(t, log_a, depth: int, xp: ModuleType = np):
 
 
 def beta_and_slope(t, log_a, depth: int) -> tuple[np.ndarray, np.ndarray]:
-    """`beta_of_dual` and `beta_slope_of_dual` together (NumPy; one exponential for D = 2)."""
-    if depth == 2:
+    """`beta_of_dual` and `beta_slope_of_dual` together (NumPy; one exponential for D = 2;
+    `log_a` broadcasts to the shape of `t`)."""
+    if depth == 2:  # in place where it can be: this runs a few times per Newton step
         s = np.abs(t)
-        big = np.exp(2 * log_a + s)
-        m = np.expm1(-2 * s)  # exp(-2s) - 1, accurate where s is tiny (the kernel regime)
-        q = big * m  # -|beta|
-        return np.copysign(q, t), q + 2 * big
+        big = np.multiply(log_a, 2.0, out=np.empty_like(s))
+        big += s
+        np.exp(big, out=big)
+        s *= -2.0
+        m = np.expm1(s, out=s)  # exp(-2s) - 1, accurate where s is tiny (the kernel regime)
+        m *= big  # -|beta|
+        big *= 2.0
+        big += m
+        return np.copysign(m, t, out=m), big
     return beta_of_dual(t, log_a, depth), beta_slope_of_dual(t, log_a, depth)
 
 
