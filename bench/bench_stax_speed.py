@@ -7,6 +7,8 @@ Cases (each measurement in a fresh subprocess, so that its peak RSS is its own):
    an n x n Gram (default n = 1000), x2 = None. neural-tangents cannot hold this Gram's
    covariances at once ((n, n, 8, 8, 8, 8) float64 = 32 GB at n = 1000), so it runs under
    `nt.batch` with each of `--nt-batch` sizes; kernelrich under each of `--budgets` (bytes).
+   `--side 16` (24, 32): the same digits upsampled to 16x16 (nearest neighbour), where the
+   covariances, not the runtime, set the peak memory.
 2. `dense`: the infinite-width ReLU NTK of depth 4 on 2000 x 2000 inputs in R^10, as
    bench/bench_ntk.py (kernelrich.stax.serial and kernelrich.ntk.infinite_ntk against
    neural-tangents' jitted kernel_fn).
@@ -19,7 +21,8 @@ Flops: XLA's cost analysis of kernelrich's compiled pair pass for one block, tim
 of blocks, against the measured time and the machine's float64 matmul rate.
 
 neural-tangents' environment: see bench/bench_stax_agreement.py. Usage:
-`.venv/bin/python bench/bench_stax_speed.py [--case myrtle|dense] [--n 1000] [--quick]`.
+`.venv/bin/python bench/bench_stax_speed.py [--case myrtle|dense] [--n 1000] [--quick]
+[--side 16]`.
 """
 
 from __future__ import annotations
@@ -40,14 +43,20 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _digits(n: int):
+def _digits(n: int, side: int = 8):
+    """The first n of scikit-learn's 8x8 digits, scaled to [0, 1], as (n, side, side, 1):
+    side = 8 is the data set itself, a multiple of 8 repeats each pixel (side / 8) x (side /
+    8) times (nearest-neighbour upsampling: larger images at the same content)."""
     import numpy as np
 
-    path = Path("/tmp/stax_bench_digits.npy")
+    path = Path(f"/tmp/stax_bench_digits_{side}.npy")
     if not path.exists():
         from sklearn.datasets import load_digits
 
-        np.save(path, load_digits().data.reshape(-1, 8, 8, 1) / 16.0)
+        images = load_digits().data.reshape(-1, 8, 8) / 16.0
+        factor = side // 8
+        images = np.repeat(np.repeat(images, factor, axis=1), factor, axis=2)
+        np.save(path, images[..., None])
     return np.load(path)[:n]
 
 
@@ -67,7 +76,7 @@ def _timed(call, warm, repeats: int = 1):
     return {"wall_s": best[0], "cpu_s": best[1], "peak_rss_mb": _rss_mb()}, out
 
 
-def worker(which: str, case: str, n: int, setting: int, out: Path) -> dict:
+def worker(which: str, case: str, n: int, setting: int, out: Path, side: int = 8) -> dict:
     import numpy as np
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -83,7 +92,7 @@ def worker(which: str, case: str, n: int, setting: int, out: Path) -> dict:
         import kernelrich  # noqa: F401
         from kernelrich import stax
     if case == "myrtle":
-        X = _digits(n)
+        X = _digits(n, side)
         kernel_fn = myrtle(stax)[2]
         if which == "nt":
             fn = nt.batch(kernel_fn, batch_size=setting, store_on_device=False)
@@ -127,33 +136,44 @@ def worker(which: str, case: str, n: int, setting: int, out: Path) -> dict:
         def warm():
             return kernel_fn(X, None, "ntk")
     result, arrays = _timed(call, warm, repeats=1 if case == "myrtle" else 3)
-    path = out / f"{which}_{case}_{n}_{setting}.npy"
+    path = out / f"{which}_{case}_{n}_{setting}_{side}.npy"
     np.save(path, np.stack(arrays))
     if which == "ours" and case == "myrtle":
-        result |= _flops(kernel_fn, X, setting)
+        result |= _flops(kernel_fn, X, setting, side)
     return result | {"path": str(path)}
 
 
-def _flops(kernel_fn, X, budget) -> dict:
-    """XLA's flop count of one compiled pair block, times the blocks of the Gram."""
+def _flops(kernel_fn, X, budget, side: int = 8) -> dict:
+    """XLA's flop count of one compiled pair block, times the blocks of the Gram: the pass
+    and its arguments are recorded from a call on one block's rows."""
     import numpy as np
 
-    pair = [f for key, f in kernel_fn._compiled.items() if key[0] == "pair"]
-    self_pass = [f for key, f in kernel_fn._compiled.items() if key[0] == "self"]
-    if not pair:
-        return {}
-    from kernelrich.stax._kernel_fn import _COPIES
+    from kernelrich.stax import _kernel_fn as kf
 
-    entries = 8 ** 4
-    size = int(max(1, np.sqrt(budget / (8 * _COPIES * entries))))
+    size = int(max(1, np.sqrt(budget / (8 * kf._COPIES * side ** 4))))
     size = min(size, max(256, -(-len(X) // 6)))
+    seen, original = {}, kf._Run._jit
+
+    def recording(self, kind):
+        fn = original(self, kind)
+
+        def call(*args):
+            seen.setdefault(kind, (fn, args))
+            return fn(*args)
+        return call
+
+    kf._Run._jit = recording
+    try:
+        kernel_fn(X[:size], get=("nngp", "ntk"), memory_bytes=budget)
+    finally:
+        kf._Run._jit = original
+    if "pair" not in seen:
+        return {}
+    fn, args = seen["pair"]
+    cost = fn.lower(*args).compile().cost_analysis()
+    cost = cost[0] if isinstance(cost, list) else cost
     n_blocks = -(-len(X) // size)
     pairs = n_blocks * (n_blocks + 1) // 2
-    xa = X[:size]
-    records = self_pass[-1](xa)[0]
-    lowered = pair[-1].lower((xa, records), (xa, records))
-    cost = lowered.compile().cost_analysis()
-    cost = cost[0] if isinstance(cost, list) else cost
     return {"flops": float(cost.get("flops", float("nan"))) * pairs,
             "transcendentals": float(cost.get("transcendentals", float("nan"))) * pairs,
             "blocks": pairs, "block_rows": size}
@@ -171,9 +191,9 @@ def machine_gflops() -> float:
     return 3 * 2 * 1500 ** 3 / (time.perf_counter() - start) / 1e9
 
 
-def _run(python, which, case, n, setting, out) -> dict:
+def _run(python, which, case, n, setting, out, side: int = 8) -> dict:
     return run_worker([python, __file__, "--worker", which, "--case", case, "--n", str(n),
-                       "--setting", str(setting), "--out", str(out)])
+                       "--setting", str(setting), "--out", str(out), "--side", str(side)])
 
 
 def run_worker(cmd: list[str]) -> dict:
@@ -200,30 +220,32 @@ def main() -> None:
     parser.add_argument("--out", default="/tmp/stax_speed")
     parser.add_argument("--worker")
     parser.add_argument("--setting", type=int, default=0)
+    parser.add_argument("--side", type=int, default=8, choices=[8, 16, 24, 32],
+                        help="myrtle: image side (the 8x8 digits, upsampled for > 8)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     default_n = {"myrtle": (1000, 200), "dense": (2000, 500)}[args.case][args.quick]
     n = args.n or default_n
     if args.worker:
-        print(json.dumps(worker(args.worker, args.case, n, args.setting, out)))
+        print(json.dumps(worker(args.worker, args.case, n, args.setting, out, args.side)))
         return
     rows = []
     if args.case == "myrtle":
-        _digits(n)
+        _digits(n, args.side)
         for budget in [int(b) for b in args.budgets.split(",")]:
             rows.append((f"kernelrich, memory_bytes={budget / 2**20:g} MiB",
-                         _run(sys.executable, "ours", "myrtle", n, budget, out)))
+                         _run(sys.executable, "ours", "myrtle", n, budget, out, args.side)))
         for batch in [int(b) for b in args.nt_batch.split(",")]:
             rows.append((f"neural-tangents, nt.batch({batch})",
-                         _run(args.nt_python, "nt", "myrtle", n, batch, out)))
+                         _run(args.nt_python, "nt", "myrtle", n, batch, out, args.side)))
     else:
         for which, python in [("ours", sys.executable), ("ntk", sys.executable),
                               ("nt", args.nt_python)]:
             label = {"ours": "kernelrich.stax.serial", "ntk": "kernelrich.ntk.infinite_ntk",
                      "nt": "neural-tangents (jit)"}[which]
             rows.append((label, _run(python, which, "dense", n, 0, out)))
-    _report(rows, n, args.case)
+    _report(rows, n, args.case if args.side == 8 else f"{args.case}, {args.side}x{args.side}")
 
 
 def _report(rows, n: int, case: str) -> None:

@@ -40,8 +40,10 @@ from ._spec import Plan, Spec
 from ._state import Ctx, State, input_kernel
 
 GETS = ("nngp", "ntk")
-MEMORY_BYTES = 2**25
-"""Default budget for one block's temporaries (bytes); the result itself comes on top."""
+MEMORY_BYTES = 2**23
+"""Default budget for one block's temporaries (bytes); the result itself comes on top.
+8 MiB: on the Myrtle CNN (8x8 and 16x16 inputs) as fast as 32 MiB or faster (the blocks stay
+in cache) and leaner; fully connected chains are indifferent (docs/benchmarks.md)."""
 _COPIES = 12
 """Live float64 arrays per covariance entry during a block (kernels, variances, temporaries),
 measured on the Myrtle network (bench/bench_stax_speed.py)."""
@@ -67,7 +69,7 @@ class KernelFn:
       is the exact same-input kernel, as neural-tangents' `x1_is_x2`).
     - `get`: `"nngp"`, `"ntk"`, a tuple of them (a named tuple in that order), or `None`
       (both, as `Kernels(nngp, ntk)`).
-    - `memory_bytes`: budget for one block's temporaries (default 32 MiB); the Gram is
+    - `memory_bytes`: budget for one block's temporaries (default 8 MiB); the Gram is
       computed in blocks that fit.
     - `batch_size`: rows per block, overriding the budget.
 
