@@ -71,7 +71,10 @@ def test_flow_interpolates_and_loss_decreases(depth):
     assert path.method == "reduced N-dim ODE (diffrax Kvaerno5, rtol=1e-10, atol=1e-12)"
     np.testing.assert_array_equal(path.beta[0], 0.0)
     assert path.loss[0] == pytest.approx(np.sum(y**2))
-    assert np.all(np.diff(path.loss) <= 1e-20 * path.loss[0])
+    # nonincreasing up to the rounding of each loss value (4 eps of it: on a plateau two
+    # evaluations of the same loss differ by that much, measured +1.0e-17 at 2.0e-2)
+    assert np.all(np.diff(path.loss) <= 4 * np.finfo(float).eps * path.loss[:-1]
+                  + 1e-20 * path.loss[0])
     assert np.linalg.norm(X @ path.beta[-1] - y) / np.linalg.norm(y) < 1e-10
 
 
@@ -80,7 +83,10 @@ def test_tiny_alpha_stays_finite_and_interpolates():
     times = np.concatenate([[0.0], np.logspace(-2, 3, 15)])
     path = gradient_flow(X, y, 1e-30, 2, times=times)
     assert np.isfinite(path.beta).all() and np.isfinite(path.nu).all()
-    assert np.all(np.diff(path.loss) <= 1e-20 * path.loss[0])
+    # nonincreasing up to the rounding of each loss value (4 eps of it: on a plateau two
+    # evaluations of the same loss differ by that much, measured +1.0e-17 at 2.0e-2)
+    assert np.all(np.diff(path.loss) <= 4 * np.finfo(float).eps * path.loss[:-1]
+                  + 1e-20 * path.loss[0])
     assert np.linalg.norm(X @ path.beta[-1] - y) / np.linalg.norm(y) < 1e-3
 
 
