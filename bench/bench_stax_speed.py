@@ -18,7 +18,8 @@ Time: after a warm-up call (16 inputs for `myrtle`, which compiles; the full cal
 result converted to NumPy inside the timing. Peak: the subprocess's peak resident memory
 (imports and compilation included).
 Flops: XLA's cost analysis of kernelrich's compiled pair pass for one block, times the number
-of blocks, against the measured time and the machine's float64 matmul rate.
+of blocks the timed call ran (counted as they run), against the measured time and the
+machine's float64 matmul rate.
 
 neural-tangents' environment: see bench/bench_stax_agreement.py. Usage:
 `.venv/bin/python bench/bench_stax_speed.py [--case myrtle|dense] [--n 1000] [--quick]
@@ -104,8 +105,11 @@ def worker(which: str, case: str, n: int, setting: int, out: Path, side: int = 8
             def warm():
                 return small(X[:16], None, ("nngp", "ntk"))
         else:
+            blocks = _PairBlocks()
+
             def call():
-                return kernel_fn(X, get=("nngp", "ntk"), memory_bytes=setting)
+                with blocks:  # the Gram's pair blocks as they run (not the warm-up's)
+                    return kernel_fn(X, get=("nngp", "ntk"), memory_bytes=setting)
 
             def warm():
                 return kernel_fn(X[:16], get=("nngp", "ntk"), memory_bytes=setting)
@@ -139,44 +143,49 @@ def worker(which: str, case: str, n: int, setting: int, out: Path, side: int = 8
     path = out / f"{which}_{case}_{n}_{setting}_{side}.npy"
     np.save(path, np.stack(arrays))
     if which == "ours" and case == "myrtle":
-        result |= _flops(kernel_fn, X, setting, side)
+        result |= blocks.flops()
     return result | {"path": str(path)}
 
 
-def _flops(kernel_fn, X, budget, side: int = 8) -> dict:
-    """XLA's flop count of one compiled pair block, times the blocks of the Gram: the pass
-    and its arguments are recorded from a call on one block's rows."""
-    import numpy as np
+class _PairBlocks:
+    """While open, counts kernelrich.stax's compiled pair-pass calls (one per block of the
+    Gram) and keeps the first one's arguments; `flops()` is then XLA's cost analysis of that
+    block times the count. The wrapper costs one Python call per block (microseconds, against
+    milliseconds per block)."""
 
-    from kernelrich.stax import _kernel_fn as kf
+    def __enter__(self):
+        from kernelrich.stax import _kernel_fn
 
-    size = int(max(1, np.sqrt(budget / (8 * kf._COPIES * side ** 4))))
-    size = min(size, max(256, -(-len(X) // 6)))
-    seen, original = {}, kf._Run._jit
+        self.count, self.first = 0, None
+        self._run, self._jit = _kernel_fn._Run, _kernel_fn._Run._jit
 
-    def recording(self, kind):
-        fn = original(self, kind)
+        def recording(run, kind):
+            fn = self._jit(run, kind)
+            if kind != "pair":
+                return fn
 
-        def call(*args):
-            seen.setdefault(kind, (fn, args))
-            return fn(*args)
-        return call
+            def call(*args):
+                self.count += 1
+                if self.first is None:
+                    self.first = (fn, args)
+                return fn(*args)
+            return call
 
-    kf._Run._jit = recording
-    try:
-        kernel_fn(X[:size], get=("nngp", "ntk"), memory_bytes=budget)
-    finally:
-        kf._Run._jit = original
-    if "pair" not in seen:
-        return {}
-    fn, args = seen["pair"]
-    cost = fn.lower(*args).compile().cost_analysis()
-    cost = cost[0] if isinstance(cost, list) else cost
-    n_blocks = -(-len(X) // size)
-    pairs = n_blocks * (n_blocks + 1) // 2
-    return {"flops": float(cost.get("flops", float("nan"))) * pairs,
-            "transcendentals": float(cost.get("transcendentals", float("nan"))) * pairs,
-            "blocks": pairs, "block_rows": size}
+        self._run._jit = recording
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._run._jit = self._jit
+
+    def flops(self) -> dict:
+        if self.first is None:
+            return {}
+        fn, args = self.first
+        cost = fn.lower(*args).compile().cost_analysis()
+        cost = cost[0] if isinstance(cost, list) else cost
+        return {"flops": float(cost.get("flops", float("nan"))) * self.count,
+                "transcendentals": float(cost.get("transcendentals", float("nan"))) * self.count,
+                "blocks": self.count, "block_rows": int(args[1][0].shape[0])}
 
 
 def machine_gflops() -> float:
